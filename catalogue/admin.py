@@ -1,0 +1,367 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    AlternateTitle,
+    Announcement,
+    Figure,
+    JobType,
+    MajorGroup,
+    MiddleGroup,
+    MinorGroup,
+    Occupation,
+    OccupationalFunction,
+    OccupationTask,
+    Quote,
+    Requirement,
+    SkillStandard,
+    Source,
+    StandardLevel,
+    WorkContent,
+)
+
+# --- Classification ---------------------------------------------------------------------------
+
+
+class GroupAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name_zh", "name_en", "child_count"]
+    search_fields = ["code", "name_zh", "name_en"]
+    ordering = ["code"]
+    child_relation = ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(child_count=Count(self.child_relation))
+
+    @admin.display(description=_("children"), ordering="child_count")
+    def child_count(self, obj):
+        return obj.child_count
+
+
+@admin.register(MajorGroup)
+class MajorGroupAdmin(GroupAdmin):
+    child_relation = "middle_groups"
+
+
+@admin.register(MiddleGroup)
+class MiddleGroupAdmin(GroupAdmin):
+    list_display = [*GroupAdmin.list_display, "major_group"]
+    list_filter = ["major_group"]
+    autocomplete_fields = ["major_group"]
+    child_relation = "minor_groups"
+
+
+@admin.register(MinorGroup)
+class MinorGroupAdmin(GroupAdmin):
+    list_display = [*GroupAdmin.list_display, "middle_group"]
+    list_filter = ["middle_group__major_group"]
+    autocomplete_fields = ["middle_group"]
+    child_relation = "occupations"
+
+
+# --- Occupations ------------------------------------------------------------------------------
+
+
+class TaskInline(admin.TabularInline):
+    model = OccupationTask
+    extra = 0
+    fields = ["position", "text_zh", "text_en"]
+
+
+class AlternateTitleInline(admin.TabularInline):
+    model = AlternateTitle
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class JobTypeInline(admin.TabularInline):
+    model = JobType
+    extra = 0
+    fields = ["position", "name_zh", "name_en", "announcement", "source"]
+    autocomplete_fields = ["announcement", "source"]
+
+
+class QuoteOccupationInline(admin.TabularInline):
+    model = Quote.occupations.through
+    extra = 0
+    autocomplete_fields = ["quote"]
+    verbose_name = _("quote about this occupation")
+    verbose_name_plural = _("quotes about this occupation")
+
+
+class FigureOccupationInline(admin.TabularInline):
+    model = Figure.occupations.through
+    extra = 0
+    autocomplete_fields = ["figure"]
+    verbose_name = _("figure about this occupation")
+    verbose_name_plural = _("figures about this occupation")
+
+
+class SkillStandardInline(admin.TabularInline):
+    model = SkillStandard
+    extra = 0
+    fields = ["title", "edition", "number", "issuing_body", "issued_on"]
+    show_change_link = True
+
+
+class MissingEnglishNameFilter(admin.SimpleListFilter):
+    title = _("English name")
+    parameter_name = "name_en"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("missing")), ("present", _("present"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(name_en="")
+        if self.value() == "present":
+            return queryset.exclude(name_en="")
+        return queryset
+
+
+class StatusMessageMixin:
+    def _report(self, request, changed: int, total: int, done: str):
+        self.message_user(
+            request,
+            ngettext(
+                "%(changed)d of %(total)d occupation %(done)s.",
+                "%(changed)d of %(total)d occupations %(done)s.",
+                total,
+            )
+            % {"changed": changed, "total": total, "done": done},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Occupation)
+class OccupationAdmin(StatusMessageMixin, SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "name_zh",
+        "name_en",
+        "is_digital",
+        "is_green",
+        "status",
+        "announcement",
+        "needs_review",
+        "updated_at",
+    ]
+    list_display_links = ["code", "name_zh"]
+    list_filter = [
+        "status",
+        "kind",
+        "is_digital",
+        "is_green",
+        "needs_review",
+        MissingEnglishNameFilter,
+        "announcement",
+        "minor_group__middle_group__major_group",
+    ]
+    list_select_related = ["announcement"]
+    search_fields = ["code", "name_zh", "name_en", "slug", "alternate_titles__title"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["minor_group", "announcement", "source", "related"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (
+            None,
+            {"fields": ["kind", "code", "minor_group", "name_zh", "name_en", "slug", "status"]},
+        ),
+        (_("Definition"), {"fields": ["definition_zh", "definition_en"]}),
+        (_("Flags"), {"fields": ["is_digital", "is_green"]}),
+        (
+            _("Provenance"),
+            {"fields": ["announcement", "source", "source_page", "related"]},
+        ),
+        (_("Curation"), {"fields": ["needs_review", "curation_notes", "created_at", "updated_at"]}),
+    ]
+    inlines = [
+        TaskInline,
+        AlternateTitleInline,
+        JobTypeInline,
+        SkillStandardInline,
+        QuoteOccupationInline,
+        FigureOccupationInline,
+    ]
+
+    @admin.action(description=_("Publish selected occupations"), permissions=["change"])
+    def publish(self, request, queryset):
+        total = queryset.count()
+        self._report(
+            request, services.occupation_publish(occupations=queryset), total, _("published")
+        )
+
+    @admin.action(description=_("Unpublish selected occupations"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        total = queryset.count()
+        self._report(
+            request, services.occupation_unpublish(occupations=queryset), total, _("unpublished")
+        )
+
+
+# --- Skill standards: standard → levels → functions → work contents → requirements -----------
+
+
+class StandardLevelInline(admin.TabularInline):
+    model = StandardLevel
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(SkillStandard)
+class SkillStandardAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "occupation", "edition", "number", "issued_on", "level_count", "gaps"]
+    list_select_related = ["occupation"]
+    search_fields = ["title", "number", "occupation__name_zh", "occupation__name_en"]
+    list_filter = ["issuing_body"]
+    autocomplete_fields = ["occupation", "source", "text_source"]
+    inlines = [StandardLevelInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(level_count=Count("levels"))
+
+    @admin.display(description=_("levels"), ordering="level_count")
+    def level_count(self, obj):
+        return obj.level_count
+
+    @admin.display(description=_("complete"), boolean=True)
+    def gaps(self, obj):
+        return not obj.missing
+
+
+class FunctionInline(admin.TabularInline):
+    model = OccupationalFunction
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(StandardLevel)
+class StandardLevelAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "standard", "level"]
+    list_select_related = ["standard"]
+    list_filter = ["level"]
+    search_fields = ["standard__title", "standard__occupation__name_zh"]
+    autocomplete_fields = ["standard"]
+    inlines = [FunctionInline]
+
+
+class WorkContentInline(admin.TabularInline):
+    model = WorkContent
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(OccupationalFunction)
+class OccupationalFunctionAdmin(SimpleHistoryAdmin):
+    list_display = ["name_zh", "name_en", "level", "position"]
+    list_select_related = ["level__standard"]
+    search_fields = ["name_zh", "name_en"]
+    autocomplete_fields = ["level"]
+    inlines = [WorkContentInline]
+
+
+class RequirementInline(admin.TabularInline):
+    model = Requirement
+    extra = 0
+
+
+@admin.register(WorkContent)
+class WorkContentAdmin(SimpleHistoryAdmin):
+    list_display = ["name_zh", "name_en", "function", "position"]
+    list_select_related = ["function"]
+    search_fields = ["name_zh", "name_en"]
+    autocomplete_fields = ["function"]
+    inlines = [RequirementInline]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(SimpleHistoryAdmin):
+    list_display = ["text_zh", "kind", "work_content", "position"]
+    list_select_related = ["work_content"]
+    list_filter = ["kind"]
+    search_fields = ["text_zh", "text_en"]
+    autocomplete_fields = ["work_content"]
+
+
+# --- Announcements, sources, quotes, figures --------------------------------------------------
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "batch_number", "date_display", "issuing_body", "occupation_count"]
+    search_fields = ["label", "title", "document_number"]
+    prepopulated_fields = {"key": ["label"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(occupation_count=Count("occupations"))
+
+    @admin.display(description=_("date"), ordering="date")
+    def date_display(self, obj):
+        return obj.date_display
+
+    @admin.display(description=_("occupations"), ordering="occupation_count")
+    def occupation_count(self, obj):
+        return obj.occupation_count
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    extra = 0
+    fields = [
+        "position",
+        "text",
+        "corrected_text",
+        "correction_note",
+        "speaker_name",
+        "speaker_role",
+        "speaker_organisation",
+        "occupations",
+    ]
+    autocomplete_fields = ["occupations"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "publisher", "published_on", "language", "quote_count"]
+    list_filter = ["kind", "language"]
+    search_fields = ["title", "publisher", "key"]
+    prepopulated_fields = {"key": ["title"]}
+    inlines = [QuoteInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(quote_count=Count("quote"))
+
+    @admin.display(description=_("quotes"), ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+
+@admin.register(Quote)
+class QuoteAdmin(SimpleHistoryAdmin):
+    list_display = ["speaker_name", "short_text", "source", "position", "corrected"]
+    list_select_related = ["source"]
+    list_filter = ["source", "speaker_name"]
+    search_fields = ["text", "speaker_name", "speaker_organisation"]
+    autocomplete_fields = ["source", "occupations"]
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return obj.text[:80]
+
+    @admin.display(description=_("corrected reading"), boolean=True)
+    def corrected(self, obj):
+        return bool(obj.corrected_text)
+
+
+@admin.register(Figure)
+class FigureAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "place", "as_of", "source"]
+    list_select_related = ["source"]
+    list_filter = ["source"]
+    search_fields = ["counts", "excerpt", "place"]
+    autocomplete_fields = ["source", "occupations"]

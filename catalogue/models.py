@@ -1,0 +1,782 @@
+"""The catalogue's data: the national classification, new-occupation announcements,
+skill standards, and the sources with their quotes and figures."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Concat, Now
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import OccupationQuerySet, QuoteQuerySet
+
+MAJOR_CODE_RE = r"^[0-9]$"
+MIDDLE_CODE_RE = r"^[0-9]-[0-9]{2}$"
+MINOR_CODE_RE = r"^[0-9]-[0-9]{2}-[0-9]{2}$"
+OCCUPATION_CODE_RE = r"^[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
+
+def _code_validator(pattern: str, example: str) -> RegexValidator:
+    return RegexValidator(
+        pattern, _("Enter a code of the form %(example)s.") % {"example": example}
+    )
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+def format_date(value, precision: str) -> str:
+    """A date shown no more precisely than the source gives it."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%Y-%m}"
+    return value.isoformat()
+
+
+class TimeStamped(models.Model):
+    # db_default covers raw saves (fixtures), which skip auto_now.
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        abstract = True
+
+
+# --- Sources ---------------------------------------------------------------------------------
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Source(TimeStamped):
+    """A document the catalogue cites: an article, an announcement, a standard, a data set."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("news article")
+        ANNOUNCEMENT = "announcement", _("official announcement")
+        STANDARD = "standard", _("skill standard")
+        DATASET = "dataset", _("data set")
+        OTHER = "other", _("other")
+
+    key = models.SlugField(
+        max_length=100, unique=True, help_text=_("Stable identifier used in URLs and fixtures.")
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    language = models.CharField(
+        max_length=10, default="en", help_text=_("BCP 47 tag of the text, e.g. en or zh-Hans.")
+    )
+    archived_text = models.TextField(
+        blank=True, help_text=_("The full text as we hold it, verbatim, defects included.")
+    )
+    notes = models.TextField(
+        blank=True, help_text=_("What is known about the source and its defects.")
+    )
+    history = HistoricalRecords()
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalogue:source-detail", kwargs={"key": self.key})
+
+    def natural_key(self):
+        return (self.key,)
+
+
+# --- Classification --------------------------------------------------------------------------
+
+
+class GroupManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class ClassificationGroup(TimeStamped):
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    objects = GroupManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name_zh}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def name(self):
+        return self.name_en or self.name_zh
+
+
+class MajorGroup(ClassificationGroup):
+    """大类, e.g. 4 社会生产服务和生活服务人员."""
+
+    code = models.CharField(
+        max_length=1, unique=True, validators=[_code_validator(MAJOR_CODE_RE, "4")]
+    )
+    history = HistoricalRecords()
+
+    class Meta(ClassificationGroup.Meta):
+        verbose_name = _("major group")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=MAJOR_CODE_RE), name="major_group_code_format"
+            ),
+        ]
+
+
+class MiddleGroup(ClassificationGroup):
+    """中类, e.g. 4-04."""
+
+    code = models.CharField(
+        max_length=4, unique=True, validators=[_code_validator(MIDDLE_CODE_RE, "4-04")]
+    )
+    major_group = models.ForeignKey(
+        MajorGroup, to_field="code", on_delete=models.PROTECT, related_name="middle_groups"
+    )
+    history = HistoricalRecords()
+
+    class Meta(ClassificationGroup.Meta):
+        verbose_name = _("middle group")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=MIDDLE_CODE_RE), name="middle_group_code_format"
+            ),
+            # The code repeats its parent's: 4-04 belongs to 4.
+            models.CheckConstraint(
+                condition=Q(code__startswith=Concat(F("major_group_id"), models.Value("-"))),
+                name="middle_group_code_in_parent",
+            ),
+        ]
+
+
+class MinorGroup(ClassificationGroup):
+    """小类, e.g. 4-04-05."""
+
+    code = models.CharField(
+        max_length=7, unique=True, validators=[_code_validator(MINOR_CODE_RE, "4-04-05")]
+    )
+    middle_group = models.ForeignKey(
+        MiddleGroup, to_field="code", on_delete=models.PROTECT, related_name="minor_groups"
+    )
+    history = HistoricalRecords()
+
+    class Meta(ClassificationGroup.Meta):
+        verbose_name = _("minor group")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=MINOR_CODE_RE), name="minor_group_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__startswith=Concat(F("middle_group_id"), models.Value("-"))),
+                name="minor_group_code_in_parent",
+            ),
+        ]
+
+
+# --- Announcements ---------------------------------------------------------------------------
+
+
+class AnnouncementManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Announcement(TimeStamped):
+    """A batch of new occupations announced by the Ministry of Human Resources and Social
+    Security (MOHRSS)."""
+
+    key = models.SlugField(max_length=100, unique=True)
+    batch_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, unique=True, help_text=_("1 for the first batch (2019), and so on.")
+    )
+    label = models.CharField(max_length=200, help_text=_("e.g. 第二批 16个新职业"))
+    title = models.CharField(max_length=500, blank=True)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    issuing_body = models.CharField(max_length=300, blank=True)
+    document_number = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. 人社厅发〔2020〕17号; empty unless sourced."),
+    )
+    source_urls = ArrayField(models.URLField(max_length=1000), default=list, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = AnnouncementManager()
+
+    class Meta:
+        ordering = ["date", "batch_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(batch_number__isnull=True) | Q(batch_number__gte=1),
+                name="announcement_batch_number_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.date_precision)
+
+
+# --- Occupations -----------------------------------------------------------------------------
+
+
+class OccupationManager(models.Manager.from_queryset(OccupationQuerySet)):
+    def get_by_natural_key(self, code, slug):
+        # The classification code is the key wherever there is one, so a fixture and an
+        # import of the same occupation meet on the same row; uncoded ones meet on the slug.
+        if code:
+            return self.get(code=code)
+        return self.get(slug=slug)
+
+
+class OccupationChildManager(models.Manager):
+    """Rows identified by their occupation's natural key plus one field of their own."""
+
+    key_field = ""
+
+    def get_by_natural_key(self, code, slug, value):
+        occupation = Occupation.objects.get_by_natural_key(code, slug)
+        return self.get(occupation=occupation, **{self.key_field: value})
+
+
+class AlternateTitleManager(OccupationChildManager):
+    key_field = "title"
+
+
+class JobTypeManager(OccupationChildManager):
+    key_field = "name_zh"
+
+
+class SkillStandardManager(OccupationChildManager):
+    key_field = "edition"
+
+
+class Occupation(TimeStamped):
+    """An occupation (职业) of the national classification, one announced before it had a
+    code, or a job role or form of employment that a source names."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    class Kind(models.TextChoices):
+        OCCUPATION = "occupation", _("occupation (职业)")
+        ROLE = "role", _("job role named in a source, not in the classification")
+        EMPLOYMENT_FORM = "form", _("new form of employment (新就业形态)")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OCCUPATION)
+    code = models.CharField(
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[_code_validator(OCCUPATION_CODE_RE, "4-04-05-05")],
+        help_text=_("Empty while an announced occupation has no code."),
+    )
+    minor_group = models.ForeignKey(
+        MinorGroup,
+        to_field="code",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="occupations",
+    )
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    definition_zh = models.TextField(_("Chinese definition"), blank=True)
+    definition_en = models.TextField(_("English definition"), blank=True)
+    is_digital = models.BooleanField(_("digital (S)"), default=False)
+    is_green = models.BooleanField(_("green (L)"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    announcement = models.ForeignKey(
+        Announcement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occupations",
+    )
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="occupations",
+        help_text=_("Where the code, name and definition come from."),
+    )
+    source_page = models.PositiveIntegerField(null=True, blank=True)
+    related = models.ManyToManyField("self", blank=True)
+    needs_review = models.BooleanField(
+        default=False, help_text=_("Something about this record needs a curator's attention.")
+    )
+    curation_notes = models.TextField(
+        blank=True, help_text=_("What a curator should know or check; shown to staff.")
+    )
+    history = HistoricalRecords(m2m_fields=[related])
+
+    objects = OccupationManager()
+
+    class Meta:
+        ordering = [F("code").asc(nulls_last=True), "name_zh"]
+        indexes = [
+            models.Index(fields=["status", "code"], name="occupation_status_code"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__isnull=True) | Q(code__regex=OCCUPATION_CODE_RE),
+                name="occupation_code_format",
+                violation_error_message=_("Enter a code of the form 4-04-05-05."),
+            ),
+            # A coded occupation sits in the minor group its code names.
+            models.CheckConstraint(
+                condition=Q(code__isnull=True)
+                | Q(code__startswith=Concat(F("minor_group_id"), models.Value("-"))),
+                name="occupation_code_in_minor_group",
+                violation_error_message=_("The code must begin with its minor group's code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(code__isnull=True) | Q(kind="occupation"),
+                name="occupation_only_occupations_coded",
+                violation_error_message=_("Only an occupation of the classification has a code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["occupation", "role", "form"]), name="occupation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                name="occupation_slug_ascii",
+            ),
+            models.CheckConstraint(condition=~Q(name_zh=""), name="occupation_name_zh_required"),
+        ]
+
+    def __str__(self):
+        if self.name_en:
+            return f"{self.name_zh} ({self.name_en})"
+        return self.name_zh
+
+    def save(self, *args, **kwargs):
+        # An empty code is "no code", which the unique constraint must not see as a value.
+        if not self.code:
+            self.code = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:occupation-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.code, self.slug)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class OccupationTask(models.Model):
+    """One of an occupation's main tasks (主要工作任务), in the order of its source."""
+
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField(default=0)
+    text_zh = models.TextField(blank=True)
+    text_en = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["occupation", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text_zh="") | ~Q(text_en=""), name="task_has_text"),
+        ]
+
+    def __str__(self):
+        return self.text_zh or self.text_en
+
+
+class AlternateTitle(models.Model):
+    """Another name an occupation is known by (e.g. the title used in a news article)."""
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="alternate_titles"
+    )
+    title = models.CharField(max_length=200)
+    language = models.CharField(max_length=10, default="en")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    objects = AlternateTitleManager()
+
+    class Meta:
+        ordering = ["occupation", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation", "title"], name="alternate_title_unique_per_occupation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.occupation.natural_key(), self.title)
+
+    natural_key.dependencies = ["catalogue.occupation"]
+
+
+class JobType(models.Model):
+    """A job type (工种) within an occupation, e.g. 数据标注员 within 人工智能训练师."""
+
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="job_types")
+    position = models.PositiveSmallIntegerField(default=0)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    announcement = models.ForeignKey(
+        Announcement, null=True, blank=True, on_delete=models.SET_NULL, related_name="job_types"
+    )
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    objects = JobTypeManager()
+
+    class Meta:
+        ordering = ["occupation", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation", "name_zh"], name="job_type_unique_per_occupation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name_zh} ({self.name_en})" if self.name_en else self.name_zh
+
+    def natural_key(self):
+        return (*self.occupation.natural_key(), self.name_zh)
+
+    natural_key.dependencies = ["catalogue.occupation"]
+
+
+# --- Skill standards -------------------------------------------------------------------------
+
+
+class SkillStandard(TimeStamped):
+    """A national vocational skill standard (国家职业技能标准) of an occupation."""
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="skill_standards"
+    )
+    title = models.CharField(max_length=300)
+    number = models.CharField(max_length=100, blank=True, help_text=_("Standard number."))
+    edition = models.CharField(max_length=50, blank=True, help_text=_("e.g. 2021年版"))
+    issuing_body = models.CharField(max_length=300, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Where the facts above are cited from."),
+    )
+    text_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The document the level-by-level content is taken from."),
+    )
+    missing = models.TextField(
+        blank=True,
+        help_text=_("What this record still lacks (number, date, level-by-level text)."),
+    )
+    history = HistoricalRecords()
+
+    objects = SkillStandardManager()
+
+    class Meta:
+        ordering = ["occupation", "-issued_on", "edition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation", "edition"], name="skill_standard_unique_edition"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.edition}".strip()
+
+    def natural_key(self):
+        return (*self.occupation.natural_key(), self.edition)
+
+    natural_key.dependencies = ["catalogue.occupation"]
+
+
+class StandardLevel(models.Model):
+    """One of a standard's five levels, 5 (五级/初级工) to 1 (一级/高级技师)."""
+
+    LEVEL_NAMES = {
+        5: ("五级/初级工", "Level 5 / Junior worker"),
+        4: ("四级/中级工", "Level 4 / Intermediate worker"),
+        3: ("三级/高级工", "Level 3 / Senior worker"),
+        2: ("二级/技师", "Level 2 / Technician"),
+        1: ("一级/高级技师", "Level 1 / Senior technician"),
+    }
+
+    standard = models.ForeignKey(SkillStandard, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(
+        choices=[(n, f"{zh} — {en}") for n, (zh, en) in LEVEL_NAMES.items()]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["standard", "-level"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="standard_level_1_to_5"
+            ),
+            models.UniqueConstraint(fields=["standard", "level"], name="standard_level_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.standard} — {self.name_zh}"
+
+    @property
+    def name_zh(self):
+        return self.LEVEL_NAMES[self.level][0]
+
+    @property
+    def name_en(self):
+        return self.LEVEL_NAMES[self.level][1]
+
+
+class OccupationalFunction(models.Model):
+    """职业功能: a function within a level, in the order of the standard."""
+
+    level = models.ForeignKey(StandardLevel, on_delete=models.CASCADE, related_name="functions")
+    position = models.PositiveSmallIntegerField(default=0)
+    name_zh = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "position", "id"]
+
+    def __str__(self):
+        return self.name_zh
+
+
+class WorkContent(models.Model):
+    """工作内容: a work content within a function."""
+
+    function = models.ForeignKey(
+        OccupationalFunction, on_delete=models.CASCADE, related_name="work_contents"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    name_zh = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["function", "position", "id"]
+
+    def __str__(self):
+        return self.name_zh
+
+
+class Requirement(models.Model):
+    """A skill requirement (技能要求) or knowledge requirement (相关知识要求) of a work content."""
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", _("skill requirement (技能要求)")
+        KNOWLEDGE = "knowledge", _("knowledge requirement (相关知识要求)")
+
+    work_content = models.ForeignKey(
+        WorkContent, on_delete=models.CASCADE, related_name="requirements"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    text_zh = models.TextField()
+    text_en = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["work_content", "kind", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["skill", "knowledge"]), name="requirement_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text_zh
+
+
+# --- Voices and figures ----------------------------------------------------------------------
+
+
+class CitedPassage(TimeStamped):
+    """Text taken verbatim from a source, at a known character offset in its archived text."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField(
+        blank=True,
+        help_text=_(
+            "Character offset of the passage in the source's archived text; "
+            "left empty, it is found from the text."
+        ),
+    )
+
+    passage_field = "text"
+
+    class Meta:
+        abstract = True
+        ordering = ["source", "position"]
+
+    @property
+    def passage(self) -> str:
+        return getattr(self, self.passage_field)
+
+    def clean(self):
+        """The passage must stand verbatim in the source's archived text, at its position."""
+        super().clean()
+        archive = self.source.archived_text if self.source_id else ""
+        if not archive or not self.passage:
+            return
+        found = archive.find(self.passage)
+        if found < 0:
+            raise ValidationError(
+                {self.passage_field: _("This text is not in the source's archived text verbatim.")}
+            )
+        if self.position is None:
+            self.position = found
+        elif archive[self.position : self.position + len(self.passage)] != self.passage:
+            raise ValidationError(
+                {
+                    "position": _(
+                        "The text does not start at character %(position)s of the source; "
+                        "it first appears at %(found)s."
+                    )
+                    % {"position": self.position, "found": found}
+                }
+            )
+
+    def natural_key(self):
+        return (*self.source.natural_key(), self.position)
+
+    natural_key.dependencies = ["catalogue.source"]
+
+
+class PassageManager(models.Manager):
+    def get_by_natural_key(self, source_key, position):
+        return self.get(source__key=source_key, position=position)
+
+
+class QuoteManager(PassageManager.from_queryset(QuoteQuerySet)):
+    pass
+
+
+class FigureManager(models.Manager):
+    def get_by_natural_key(self, source_key, position, counts):
+        return self.get(source__key=source_key, position=position, counts=counts)
+
+
+class Quote(CitedPassage):
+    """A practitioner's or expert's words, verbatim as the source prints them."""
+
+    text = models.TextField(help_text=_("Verbatim, defects included."))
+    corrected_text = models.TextField(
+        blank=True, help_text=_("A corrected reading where the source text is damaged.")
+    )
+    correction_note = models.TextField(
+        blank=True, help_text=_("What was corrected and why; required with a corrected reading.")
+    )
+    speaker_name = models.CharField(max_length=200)
+    speaker_role = models.CharField(max_length=300, blank=True)
+    speaker_organisation = models.CharField(max_length=300, blank=True)
+    occupations = models.ManyToManyField(Occupation, blank=True, related_name="quotes")
+    history = HistoricalRecords(m2m_fields=[occupations])
+
+    objects = QuoteManager()
+
+    class Meta(CitedPassage.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="quote_unique_position"),
+            models.CheckConstraint(condition=~Q(text=""), name="quote_text_required"),
+            models.CheckConstraint(
+                condition=Q(corrected_text="") | ~Q(correction_note=""),
+                name="quote_correction_explained",
+                violation_error_message=_("Say what was corrected in the correction note."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_name}: {self.text[:60]}"
+
+
+class Figure(CitedPassage):
+    """A number a source states, with the passage that states it."""
+
+    excerpt = models.TextField(help_text=_("The sentence or phrase stating the figure, verbatim."))
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    qualifier = models.CharField(
+        max_length=40, blank=True, help_text=_("As the source hedges it: about, nearly, more than.")
+    )
+    unit = models.CharField(max_length=60, help_text=_("e.g. people, jobs, yuan, %"))
+    counts = models.CharField(max_length=300, help_text=_("What the number counts."))
+    place = models.CharField(max_length=100, blank=True)
+    as_of = models.CharField(
+        max_length=60, blank=True, help_text=_("When the figure applies, as the source says it.")
+    )
+    occupations = models.ManyToManyField(Occupation, blank=True, related_name="figures")
+    history = HistoricalRecords(m2m_fields=[occupations])
+
+    objects = FigureManager()
+    passage_field = "excerpt"
+
+    class Meta(CitedPassage.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "position", "counts"], name="figure_unique_per_passage"
+            ),
+            models.CheckConstraint(condition=~Q(excerpt=""), name="figure_excerpt_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.qualifier} {self.value.normalize():f} {self.unit} — {self.counts}".strip()
+
+    def natural_key(self):
+        return (*self.source.natural_key(), self.position, self.counts)
+
+    natural_key.dependencies = ["catalogue.source"]

@@ -1,0 +1,109 @@
+"""Read logic: every query a view or the admin needs is a method here."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+
+
+class OccupationQuerySet(models.QuerySet):
+    def published(self):
+        """Occupations the public may see."""
+        return self.filter(status="published")
+
+    def visible_to(self, user):
+        """Published occupations, and drafts too for staff."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_list(self):
+        """What a list row shows: names, code, flags and the group path, in one query."""
+        return self.select_related("minor_group__middle_group__major_group", "announcement").only(
+            "code",
+            "slug",
+            "name_zh",
+            "name_en",
+            "is_digital",
+            "is_green",
+            "status",
+            "definition_zh",
+            "definition_en",
+            "minor_group__code",
+            "minor_group__name_zh",
+            "minor_group__name_en",
+            "minor_group__middle_group__code",
+            "minor_group__middle_group__name_zh",
+            "minor_group__middle_group__name_en",
+            "minor_group__middle_group__major_group__code",
+            "minor_group__middle_group__major_group__name_zh",
+            "minor_group__middle_group__major_group__name_en",
+            "announcement__key",
+            "announcement__label",
+            "announcement__date",
+            "announcement__date_precision",
+        )
+
+    def for_detail(self, user=None):
+        """Everything the detail page shows, in a fixed number of queries."""
+        from .models import (
+            Figure,
+            OccupationalFunction,
+            Quote,
+            Requirement,
+            SkillStandard,
+            StandardLevel,
+            WorkContent,
+        )
+
+        related = self.model.objects.all() if user is None else self.model.objects.visible_to(user)
+        return self.select_related(
+            "minor_group__middle_group__major_group", "announcement", "source"
+        ).prefetch_related(
+            "tasks",
+            "alternate_titles",
+            "job_types",
+            Prefetch("related", queryset=related.order_by("code", "name_zh")),
+            Prefetch(
+                "quotes",
+                queryset=Quote.objects.select_related("source").order_by("source", "position"),
+            ),
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.select_related("source").order_by("source", "position"),
+            ),
+            Prefetch(
+                "skill_standards",
+                queryset=SkillStandard.objects.select_related("source", "text_source"),
+            ),
+            Prefetch("skill_standards__levels", queryset=StandardLevel.objects.all()),
+            Prefetch(
+                "skill_standards__levels__functions", queryset=OccupationalFunction.objects.all()
+            ),
+            Prefetch(
+                "skill_standards__levels__functions__work_contents",
+                queryset=WorkContent.objects.all(),
+            ),
+            Prefetch(
+                "skill_standards__levels__functions__work_contents__requirements",
+                queryset=Requirement.objects.all(),
+            ),
+        )
+
+    def search(self, query: str):
+        """Occupations whose names, alternate titles, job types or code contain the query."""
+        query = (query or "").replace("\x00", "").strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(name_zh__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(code__startswith=query)
+            | Q(alternate_titles__title__icontains=query)
+            | Q(job_types__name_zh__icontains=query)
+            | Q(job_types__name_en__icontains=query)
+        ).distinct()
+
+
+class QuoteQuerySet(models.QuerySet):
+    def with_citation(self):
+        """Quotes with their source and the occupations they speak about."""
+        return self.select_related("source").prefetch_related("occupations")

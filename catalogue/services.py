@@ -1,0 +1,53 @@
+"""Writes: every change to the catalogue outside the admin's plain edits goes through here."""
+
+import re
+
+from django.db import transaction
+from pypinyin import Style, lazy_pinyin
+
+from .models import Occupation
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify_name(*, name_en: str = "", name_zh: str = "") -> str:
+    """An ASCII slug from the English name, else from the pinyin of the Chinese name."""
+    text = name_en or " ".join(lazy_pinyin(name_zh, style=Style.NORMAL, errors="ignore"))
+    return _NON_SLUG.sub("-", text.lower()).strip("-")[:100] or "occupation"
+
+
+def occupation_unique_slug(*, name_en: str = "", name_zh: str = "", code: str | None = None) -> str:
+    """A slug no other occupation has; the code tells apart two with the same name."""
+    base = slugify_name(name_en=name_en, name_zh=name_zh)
+    taken = set(Occupation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidates = [base]
+    if code:
+        candidates.append(f"{base}-{code}")
+    candidates += [f"{base}-{n}" for n in range(2, len(taken) + 3)]
+    return next(slug for slug in candidates if slug not in taken)
+
+
+@transaction.atomic
+def occupation_set_status(*, occupations, status: str) -> int:
+    """Publish or unpublish occupations; returns how many changed.
+
+    Saved one by one so that each change is in the record's history.
+    """
+    if status not in Occupation.Status.values:
+        raise ValueError(f"Unknown status {status!r}.")
+    changed = 0
+    for occupation in occupations.select_for_update().exclude(status=status):
+        occupation.status = status
+        occupation.save(update_fields=["status", "updated_at"])
+        changed += 1
+    return changed
+
+
+def occupation_publish(*, occupations) -> int:
+    """Make the occupations visible to the public."""
+    return occupation_set_status(occupations=occupations, status=Occupation.Status.PUBLISHED)
+
+
+def occupation_unpublish(*, occupations) -> int:
+    """Hide the occupations from the public again."""
+    return occupation_set_status(occupations=occupations, status=Occupation.Status.DRAFT)

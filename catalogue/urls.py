@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("occupations/", views.OccupationListView.as_view(), name="occupation-list"),
+    path(
+        "occupations/<slug:slug>/",
+        views.OccupationDetailView.as_view(),
+        name="occupation-detail",
+    ),
+    path("sources/<slug:key>/", views.SourceDetailView.as_view(), name="source-detail"),
+]

@@ -1,0 +1,58 @@
+"""Every environment read goes through this module."""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The embedded server is kept here; it must outlive the settings import.
+_embedded_server = None
+
+
+def get(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def require(name: str) -> str:
+    value = get(name)
+    if value is None:
+        raise ImproperlyConfigured(f"The environment variable {name} must be set.")
+    return value
+
+
+def flag(name: str, default: bool = False) -> bool:
+    value = get(name)
+    if value is None:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def csv_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in (get(name) or default).split(",") if item.strip()]
+
+
+def database_url() -> str:
+    """DATABASE_URL when set, otherwise the embedded PostgreSQL under .data/ (started on demand)."""
+    url = get("DATABASE_URL")
+    if url:
+        return url
+    return embedded_database_url()
+
+
+def embedded_database_url() -> str:
+    global _embedded_server
+    if _embedded_server is None:
+        import pgserver  # imported lazily: only needed without DATABASE_URL
+
+        data_dir = Path(get("CATALOGUE_PGDATA", str(BASE_DIR / ".data" / "pg")))
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # 'stop': the server stops when the last process that started using it exits.
+        _embedded_server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    return _embedded_server.get_uri()
