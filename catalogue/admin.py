@@ -204,6 +204,32 @@ class OccupationAdmin(StatusMessageMixin, SimpleHistoryAdmin):
         )
 
 
+@admin.register(OccupationTask)
+class OccupationTaskAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "occupation", "position"]
+    list_select_related = ["occupation"]
+    search_fields = ["text_zh", "text_en", "occupation__name_zh"]
+    autocomplete_fields = ["occupation"]
+
+
+@admin.register(AlternateTitle)
+class AlternateTitleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "language", "occupation", "source"]
+    list_select_related = ["occupation", "source"]
+    list_filter = ["language"]
+    search_fields = ["title", "occupation__name_zh", "occupation__name_en"]
+    autocomplete_fields = ["occupation", "source"]
+
+
+@admin.register(JobType)
+class JobTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name_zh", "name_en", "occupation", "announcement"]
+    list_select_related = ["occupation", "announcement"]
+    list_filter = ["announcement"]
+    search_fields = ["name_zh", "name_en", "occupation__name_zh", "occupation__name_en"]
+    autocomplete_fields = ["occupation", "announcement", "source"]
+
+
 # --- Skill standards: standard → levels → functions → work contents → requirements -----------
 
 
@@ -360,8 +386,9 @@ class QuoteAdmin(SimpleHistoryAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "place", "as_of", "source"]
+    list_display = ["__str__", "place", "as_of", "source", "featured"]
+    list_editable = ["featured"]
     list_select_related = ["source"]
-    list_filter = ["source"]
+    list_filter = ["featured", "source"]
     search_fields = ["counts", "excerpt", "place"]
     autocomplete_fields = ["source", "occupations"]

@@ -25,6 +25,13 @@ def _code_validator(pattern: str, example: str) -> RegexValidator:
     )
 
 
+class URLField(models.URLField):
+    """A URL field whose form reads a scheme-less address as https (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
@@ -76,7 +83,7 @@ class Source(TimeStamped):
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=300, blank=True)
     published_on = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    url = URLField(max_length=1000, blank=True)
     language = models.CharField(
         max_length=10, default="en", help_text=_("BCP 47 tag of the text, e.g. en or zh-Hans.")
     )
@@ -170,7 +177,7 @@ class MiddleGroup(ClassificationGroup):
             ),
             # The code repeats its parent's: 4-04 belongs to 4.
             models.CheckConstraint(
-                condition=Q(code__startswith=Concat(F("major_group_id"), models.Value("-"))),
+                condition=Q(code__startswith=Concat(F("major_group"), models.Value("-"))),
                 name="middle_group_code_in_parent",
             ),
         ]
@@ -194,7 +201,7 @@ class MinorGroup(ClassificationGroup):
                 condition=Q(code__regex=MINOR_CODE_RE), name="minor_group_code_format"
             ),
             models.CheckConstraint(
-                condition=Q(code__startswith=Concat(F("middle_group_id"), models.Value("-"))),
+                condition=Q(code__startswith=Concat(F("middle_group"), models.Value("-"))),
                 name="minor_group_code_in_parent",
             ),
         ]
@@ -228,7 +235,7 @@ class Announcement(TimeStamped):
         blank=True,
         help_text=_("e.g. 人社厅发〔2020〕17号; empty unless sourced."),
     )
-    source_urls = ArrayField(models.URLField(max_length=1000), default=list, blank=True)
+    source_urls = ArrayField(URLField(max_length=1000), default=list, blank=True)
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -367,7 +374,7 @@ class Occupation(TimeStamped):
             # A coded occupation sits in the minor group its code names.
             models.CheckConstraint(
                 condition=Q(code__isnull=True)
-                | Q(code__startswith=Concat(F("minor_group_id"), models.Value("-"))),
+                | Q(code__startswith=Concat(F("minor_group"), models.Value("-"))),
                 name="occupation_code_in_minor_group",
                 violation_error_message=_("The code must begin with its minor group's code."),
             ),
@@ -760,6 +767,7 @@ class Figure(CitedPassage):
         max_length=60, blank=True, help_text=_("When the figure applies, as the source says it.")
     )
     occupations = models.ManyToManyField(Occupation, blank=True, related_name="figures")
+    featured = models.BooleanField(default=False, help_text=_("Shown on the home page."))
     history = HistoricalRecords(m2m_fields=[occupations])
 
     objects = FigureManager()
@@ -774,7 +782,7 @@ class Figure(CitedPassage):
         ]
 
     def __str__(self):
-        return f"{self.qualifier} {self.value.normalize():f} {self.unit} — {self.counts}".strip()
+        return f"{self.qualifier} {self.value.normalize():,f} {self.unit} — {self.counts}".strip()
 
     def natural_key(self):
         return (*self.source.natural_key(), self.position, self.counts)

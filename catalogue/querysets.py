@@ -1,5 +1,7 @@
 """Read logic: every query a view or the admin needs is a method here."""
 
+from collections import defaultdict
+
 from django.db import models
 from django.db.models import Prefetch, Q
 
@@ -44,15 +46,7 @@ class OccupationQuerySet(models.QuerySet):
 
     def for_detail(self, user=None):
         """Everything the detail page shows, in a fixed number of queries."""
-        from .models import (
-            Figure,
-            OccupationalFunction,
-            Quote,
-            Requirement,
-            SkillStandard,
-            StandardLevel,
-            WorkContent,
-        )
+        from .models import Figure, Quote, SkillStandard
 
         related = self.model.objects.all() if user is None else self.model.objects.visible_to(user)
         return self.select_related(
@@ -74,18 +68,6 @@ class OccupationQuerySet(models.QuerySet):
                 "skill_standards",
                 queryset=SkillStandard.objects.select_related("source", "text_source"),
             ),
-            Prefetch("skill_standards__levels", queryset=StandardLevel.objects.all()),
-            Prefetch(
-                "skill_standards__levels__functions", queryset=OccupationalFunction.objects.all()
-            ),
-            Prefetch(
-                "skill_standards__levels__functions__work_contents",
-                queryset=WorkContent.objects.all(),
-            ),
-            Prefetch(
-                "skill_standards__levels__functions__work_contents__requirements",
-                queryset=Requirement.objects.all(),
-            ),
         )
 
     def search(self, query: str):
@@ -101,6 +83,49 @@ class OccupationQuerySet(models.QuerySet):
             | Q(job_types__name_zh__icontains=query)
             | Q(job_types__name_en__icontains=query)
         ).distinct()
+
+
+def attach_standard_outlines(occupation) -> None:
+    """Give each of the occupation's skill standards its level → function → work content →
+    requirement outline, in four queries however many there are (nested prefetches would
+    skip queries for empty branches and grow with depth).
+
+    Sets ``outline_levels`` on each standard, ``outline_functions`` on each level,
+    ``outline_contents`` on each function, and ``skill_requirements`` and
+    ``knowledge_requirements`` on each work content.
+    """
+    from .models import OccupationalFunction, Requirement, StandardLevel, WorkContent
+
+    def children(queryset, parent_attr):
+        grouped = defaultdict(list)
+        for row in queryset:
+            grouped[getattr(row, parent_attr)].append(row)
+        return grouped
+
+    levels = children(StandardLevel.objects.filter(standard__occupation=occupation), "standard_id")
+    functions = children(
+        OccupationalFunction.objects.filter(level__standard__occupation=occupation), "level_id"
+    )
+    contents = children(
+        WorkContent.objects.filter(function__level__standard__occupation=occupation), "function_id"
+    )
+    requirements = children(
+        Requirement.objects.filter(work_content__function__level__standard__occupation=occupation),
+        "work_content_id",
+    )
+    for standard in occupation.skill_standards.all():
+        standard.outline_levels = levels[standard.pk]
+        for level in standard.outline_levels:
+            level.outline_functions = functions[level.pk]
+            for function in level.outline_functions:
+                function.outline_contents = contents[function.pk]
+                for content in function.outline_contents:
+                    content.skill_requirements = [
+                        r for r in requirements[content.pk] if r.kind == "skill"
+                    ]
+                    content.knowledge_requirements = [
+                        r for r in requirements[content.pk] if r.kind == "knowledge"
+                    ]
 
 
 class QuoteQuerySet(models.QuerySet):

@@ -36,7 +36,8 @@ def occupation_set_status(*, occupations, status: str) -> int:
     if status not in Occupation.Status.values:
         raise ValueError(f"Unknown status {status!r}.")
     changed = 0
-    for occupation in occupations.select_for_update().exclude(status=status):
+    # of=("self",): the queryset may outer-join relations, which cannot be locked.
+    for occupation in occupations.select_for_update(of=("self",)).exclude(status=status):
         occupation.status = status
         occupation.save(update_fields=["status", "updated_at"])
         changed += 1

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
+from .querysets import attach_standard_outlines
 
 
 class HomeView(TemplateView):
@@ -13,14 +14,17 @@ class HomeView(TemplateView):
         visible = Occupation.objects.visible_to(self.request.user)
         published = Q(middle_groups__minor_groups__occupations__in=visible)
         return super().get_context_data(
+            # Meta.ordering does not apply to aggregate queries: order explicitly.
             major_groups=MajorGroup.objects.annotate(
                 occupation_count=Count("middle_groups__minor_groups__occupations", filter=published)
-            ),
+            ).order_by("code"),
             occupation_count=visible.count(),
             announcements=Announcement.objects.annotate(
                 occupation_count=Count("occupations", filter=Q(occupations__in=visible))
             ).order_by("-date", "-batch_number")[:5],
-            figures=Figure.objects.select_related("source").order_by("source", "position")[:4],
+            figures=Figure.objects.filter(featured=True)
+            .select_related("source")
+            .order_by("source__key", "position")[:4],
             catalogue_data_dir=settings.CATALOGUE_DATA_DIR,
             **kwargs,
         )
@@ -49,6 +53,11 @@ class OccupationDetailView(DetailView):
     def get_queryset(self):
         user = self.request.user
         return Occupation.objects.visible_to(user).for_detail(user)
+
+    def get_object(self, queryset=None):
+        occupation = super().get_object(queryset)
+        attach_standard_outlines(occupation)
+        return occupation
 
 
 class SourceDetailView(DetailView):

@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format seed superuser clean help
+
+help:
+	@echo "make run        serve the catalogue at http://127.0.0.1:$(PORT)/ (PORT overrides)"
+	@echo "make test       run the whole test suite"
+	@echo "make lint       ruff check and format check"
+	@echo "make format     ruff format and safe fixes"
+	@echo "make seed       load the seed fixtures again (overwrites seed records)"
+	@echo "make superuser  create an admin user"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet . --group dev
+	touch $(STAMP)
+
+run: $(STAMP)
+	PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+seed: $(STAMP)
+	$(PY) manage.py migrate
+	$(PY) manage.py loaddata seed
+
+superuser: $(STAMP)
+	$(PY) manage.py createsuperuser
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,91 @@
+"""Prepare the database and serve the catalogue with gunicorn until interrupted."""
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from catalogue.models import Source
+
+SEED_FIXTURE = "seed"
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, load the seed catalogue on first run, collect static files and serve with "
+        "gunicorn. Ctrl-C (or SIGTERM) stops the server and the embedded database it started."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--reseed",
+            action="store_true",
+            help="Load the seed fixtures even when the catalogue already has data.",
+        )
+
+    def handle(self, *args, host, port, workers, reseed, **options):
+        # SIGTERM ends the process the way Ctrl-C does, so the same clean-up runs.
+        signal.signal(signal.SIGTERM, _interrupt)
+
+        call_command("migrate", interactive=False, verbosity=1)
+        # Seed once: later runs must not overwrite what curators changed in the admin.
+        if reseed or not Source.objects.exists():
+            call_command("loaddata", SEED_FIXTURE, verbosity=1)
+        else:
+            self.stdout.write("Seed catalogue already loaded (use --reseed to load it again).")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        connections.close_all()
+
+        env = os.environ.copy()
+        # Workers connect to the same database without starting another embedded server.
+        env["DATABASE_URL"] = self._database_url()
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ]
+        self.stdout.write(self.style.SUCCESS(f"Serving the catalogue at http://{host}:{port}/"))
+        server = subprocess.Popen(command, env=env)
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            code = 0
+        finally:
+            self._stop(server)
+        if code:
+            raise CommandError(f"gunicorn exited with status {code}.")
+
+    def _database_url(self) -> str:
+        from config import env
+
+        return env.database_url()
+
+    def _stop(self, server: subprocess.Popen) -> None:
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        # An embedded database stops when this process, its last user, exits (pgserver's
+        # atexit hook), which is why the server runs as a child and not in this process.
+        self.stdout.write("Stopped.")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

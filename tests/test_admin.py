@@ -1,0 +1,248 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+from django.urls import reverse
+
+from catalogue.models import (
+    AlternateTitle,
+    Occupation,
+    OccupationalFunction,
+    OccupationTask,
+    Requirement,
+    SkillStandard,
+    StandardLevel,
+    WorkContent,
+)
+
+
+def catalogue_admins():
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "catalogue"
+    ]
+
+
+class AdminPagesTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.curator = get_user_model().objects.create_superuser("curator", "c@example.org", "pw")
+        standard = SkillStandard.objects.first()
+        level = StandardLevel.objects.create(standard=standard, level=3)
+        function = OccupationalFunction.objects.create(level=level, name_zh="职业功能")
+        content = WorkContent.objects.create(function=function, name_zh="工作内容")
+        Requirement.objects.create(work_content=content, kind="skill", text_zh="能够")
+        OccupationTask.objects.create(occupation=standard.occupation, text_zh="任务")
+
+    def urls(self, model):
+        opts = model._meta
+        obj = model.objects.first()
+        self.assertIsNotNone(obj, f"no {opts.model_name} to open")
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        return {
+            "changelist": reverse(f"{name}_changelist"),
+            "add": reverse(f"{name}_add"),
+            "change": reverse(f"{name}_change", args=[obj.pk]),
+            "history": reverse(f"{name}_history", args=[obj.pk]),
+        }
+
+    def test_every_page_renders_for_staff(self):
+        self.client.force_login(self.curator)
+        self.assertGreaterEqual(len(catalogue_admins()), 15)
+        for model, _ in catalogue_admins():
+            for page, url in self.urls(model).items():
+                with self.subTest(model=model.__name__, page=page):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_every_page_sends_anonymous_users_to_log_in(self):
+        for model, _ in catalogue_admins():
+            for page, url in self.urls(model).items():
+                with self.subTest(model=model.__name__, page=page):
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, 302)
+                    self.assertIn(reverse("admin:login"), response["Location"])
+
+    def test_changelist_filters_render(self):
+        self.client.force_login(self.curator)
+        url = reverse("admin:catalogue_occupation_changelist")
+        for params in [
+            {"name_en": "missing"},
+            {"status": "draft"},
+            {"kind": "form"},
+            {"needs_review__exact": "1"},
+            {"q": "训练"},
+        ]:
+            with self.subTest(params=params):
+                self.assertEqual(self.client.get(url, params).status_code, 200)
+
+    def test_autocomplete_finds_occupations(self):
+        self.client.force_login(self.curator)
+        response = self.client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "catalogue",
+                "model_name": "occupation",
+                "field_name": "related",
+                "term": "训练",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        texts = [result["text"] for result in response.json()["results"]]
+        self.assertEqual(texts, ["人工智能训练师 (AI trainer)"])
+
+
+class AdminCurationTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.curator = get_user_model().objects.create_superuser("curator", "c@example.org", "pw")
+
+    def setUp(self):
+        self.client.force_login(self.curator)
+
+    def test_unpublish_and_publish_actions_record_who_did_it(self):
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        url = reverse("admin:catalogue_occupation_changelist")
+        response = self.client.post(
+            url, {"action": "unpublish", "_selected_action": [occupation.pk]}, follow=True
+        )
+        self.assertContains(response, "1 of 1 occupation unpublished")
+        occupation.refresh_from_db()
+        self.assertEqual(occupation.status, "draft")
+        self.assertEqual(self.client.get(occupation.get_absolute_url()).status_code, 200)  # staff
+        self.client.logout()
+        self.assertEqual(self.client.get(occupation.get_absolute_url()).status_code, 404)
+
+        self.client.force_login(self.curator)
+        self.client.post(url, {"action": "publish", "_selected_action": [occupation.pk]})
+        occupation.refresh_from_db()
+        self.assertEqual(occupation.status, "published")
+        latest = occupation.history.first()
+        self.assertEqual((latest.status, latest.history_user), ("published", self.curator))
+        self.assertEqual(occupation.history.count(), 2)
+
+    def change_form_data(self, occupation, **overrides):
+        data = {
+            "kind": occupation.kind,
+            "code": occupation.code or "",
+            "minor_group": occupation.minor_group_id or "",
+            "name_zh": occupation.name_zh,
+            "name_en": occupation.name_en,
+            "slug": occupation.slug,
+            "status": occupation.status,
+            "definition_zh": occupation.definition_zh,
+            "definition_en": occupation.definition_en,
+            "is_digital": "on" if occupation.is_digital else "",
+            "announcement": occupation.announcement_id or "",
+            "source": occupation.source_id or "",
+            "source_page": occupation.source_page or "",
+            "curation_notes": occupation.curation_notes,
+        }
+        for prefix, count in [
+            ("tasks", 0),
+            ("alternate_titles", occupation.alternate_titles.count()),
+            ("job_types", occupation.job_types.count()),
+            ("skill_standards", occupation.skill_standards.count()),
+            ("Quote_occupations", occupation.quotes.count()),
+            ("Figure_occupations", occupation.figures.count()),
+        ]:
+            data.update({f"{prefix}-TOTAL_FORMS": count, f"{prefix}-INITIAL_FORMS": count})
+        for i, title in enumerate(occupation.alternate_titles.all()):
+            data.update(
+                {
+                    f"alternate_titles-{i}-id": title.pk,
+                    f"alternate_titles-{i}-title": title.title,
+                    f"alternate_titles-{i}-language": title.language,
+                    f"alternate_titles-{i}-occupation": occupation.pk,
+                    f"alternate_titles-{i}-source": title.source_id or "",
+                }
+            )
+        for i, job_type in enumerate(occupation.job_types.all()):
+            data.update(
+                {
+                    f"job_types-{i}-id": job_type.pk,
+                    f"job_types-{i}-name_zh": job_type.name_zh,
+                    f"job_types-{i}-name_en": job_type.name_en,
+                    f"job_types-{i}-position": job_type.position,
+                    f"job_types-{i}-occupation": occupation.pk,
+                    f"job_types-{i}-announcement": job_type.announcement_id or "",
+                }
+            )
+        for i, standard in enumerate(occupation.skill_standards.all()):
+            data.update(
+                {
+                    f"skill_standards-{i}-id": standard.pk,
+                    f"skill_standards-{i}-title": standard.title,
+                    f"skill_standards-{i}-edition": standard.edition,
+                    f"skill_standards-{i}-issuing_body": standard.issuing_body,
+                    f"skill_standards-{i}-occupation": occupation.pk,
+                }
+            )
+        through = Occupation.quotes.through.objects.filter(occupation=occupation)
+        for i, link in enumerate(through):
+            data.update(
+                {
+                    f"Quote_occupations-{i}-id": link.pk,
+                    f"Quote_occupations-{i}-quote": link.quote_id,
+                    f"Quote_occupations-{i}-occupation": occupation.pk,
+                }
+            )
+        data.update(overrides)
+        return data
+
+    def test_a_valid_edit_saves_and_is_in_the_history(self):
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        url = reverse("admin:catalogue_occupation_change", args=[occupation.pk])
+        response = self.client.post(
+            url, self.change_form_data(occupation, name_en="AI trainer (curated)")
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        occupation.refresh_from_db()
+        self.assertEqual(occupation.name_en, "AI trainer (curated)")
+        self.assertEqual(occupation.history.first().history_user, self.curator)
+
+    def test_bad_input_shows_errors_and_saves_nothing(self):
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        url = reverse("admin:catalogue_occupation_change", args=[occupation.pk])
+        cases = {
+            "code": {"code": "4-04-5-05"},
+            "minor group": {"code": "4-04-04-99"},
+            "slug": {"slug": "人工智能"},
+            "role with code": {"kind": "role"},
+        }
+        for label, overrides in cases.items():
+            with self.subTest(label):
+                data = self.change_form_data(
+                    occupation,
+                    name_en="Should not be saved",
+                    **{
+                        "alternate_titles-TOTAL_FORMS": 2,
+                        "alternate_titles-1-title": "new title",
+                        "alternate_titles-1-language": "en",
+                    },
+                    **overrides,
+                )
+                response = self.client.post(url, data)
+                self.assertEqual(response.status_code, 200)
+                self.assertTrue(response.context["errors"])
+                occupation.refresh_from_db()
+                self.assertEqual(occupation.name_en, "AI trainer")
+                self.assertFalse(AlternateTitle.objects.filter(title="new title").exists())
+
+    def test_a_duplicate_job_type_is_an_error_not_a_crash(self):
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        url = reverse("admin:catalogue_occupation_change", args=[occupation.pk])
+        data = self.change_form_data(
+            occupation,
+            **{
+                "job_types-TOTAL_FORMS": 2,
+                "job_types-1-name_zh": "数据标注员",
+                "job_types-1-position": 2,
+            },
+        )
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(occupation.job_types.count(), 1)

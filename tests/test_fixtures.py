@@ -1,0 +1,142 @@
+"""The seed catalogue: loads idempotently, quotes verbatim, codes as the classification has them."""
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.test import TestCase
+
+from catalogue.models import Figure, Occupation, Quote, SkillStandard, Source
+
+SEEDS_DIR = settings.BASE_DIR.parent / "shared" / "seeds"
+DATA_DIR = Path(os.environ.get("CATALOGUE_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
+
+
+def snapshot():
+    """Every row of every catalogue table, many-to-many and history tables included."""
+    rows = {}
+    for model in apps.get_app_config("catalogue").get_models(include_auto_created=True):
+        rows[model._meta.db_table] = list(model.objects.order_by("pk").values())
+    return rows
+
+
+class SeedFixtureTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("loaddata", "seed", verbosity=0)
+
+    def test_loading_twice_changes_nothing(self):
+        before = snapshot()
+        self.assertTrue(before["catalogue_occupation"])
+        call_command("loaddata", "seed", verbosity=0)
+        self.assertEqual(snapshot(), before)
+
+    def test_every_quote_stands_verbatim_at_its_position(self):
+        quotes = Quote.objects.select_related("source")
+        self.assertGreaterEqual(quotes.count(), 9)
+        for quote in quotes:
+            with self.subTest(speaker=quote.speaker_name, position=quote.position):
+                archive = quote.source.archived_text
+                self.assertEqual(
+                    archive[quote.position : quote.position + len(quote.text)], quote.text
+                )
+                quote.full_clean()
+
+    def test_every_figure_excerpt_stands_verbatim_at_its_position(self):
+        for figure in Figure.objects.select_related("source"):
+            with self.subTest(figure=str(figure)):
+                archive = figure.source.archived_text
+                self.assertEqual(
+                    archive[figure.position : figure.position + len(figure.excerpt)], figure.excerpt
+                )
+                figure.full_clean()
+
+    def test_damaged_quotes_keep_the_damage_and_mark_the_correction(self):
+        shi = Quote.objects.get(speaker_name="Shi Chunlei")
+        self.assertIn("needs to’ fight on multiple lines’", shi.text)
+        self.assertIn("[‘]fight on multiple lines’", shi.corrected_text)
+        self.assertTrue(shi.correction_note)
+
+    def test_every_expert_and_practitioner_quoted(self):
+        self.assertEqual(
+            set(Quote.objects.values_list("speaker_name", flat=True)),
+            {
+                "Liu Xiaowei",
+                "Nie Beibei",
+                "Shi Chunlei",
+                "Liu Dacheng",
+                "Wang Xiaoguang",
+                "Tian Yongpo",
+                "He Wei",
+            },
+        )
+
+    def test_every_occupation_cites_a_source(self):
+        self.assertFalse(Occupation.objects.filter(source__isnull=True).exists())
+        self.assertFalse(Occupation.objects.filter(name_en="").exists())
+
+    def test_named_occupations_are_present_with_their_codes(self):
+        expected = {
+            "ai-trainer": "4-04-05-05",
+            "internet-marketer": "4-01-06-02",
+            "all-media-operator": "4-13-01-05",
+            "supply-chain-manager": "4-02-06-05",
+            "virtual-reality-engineering-technician": "2-02-38-07",
+            "information-security-tester": "4-04-04-04",
+            "online-delivery-worker": "4-10-08-01",
+            "e-sports-player": "4-14-05-07",
+            "job-information-auditor": None,
+            "video-creator": None,
+        }
+        found = dict(Occupation.objects.filter(slug__in=expected).values_list("slug", "code"))
+        self.assertEqual(found, expected)
+        self.assertEqual(
+            set(
+                Occupation.objects.get(slug="ai-trainer").job_types.values_list(
+                    "name_zh", flat=True
+                )
+            ),
+            {"数据标注员"},
+        )
+
+    def test_skill_standards_say_what_is_missing(self):
+        standards = SkillStandard.objects.select_related("occupation")
+        self.assertEqual(
+            {s.occupation.code for s in standards}, {"4-01-06-02", "4-04-05-05", "4-04-04-04"}
+        )
+        for standard in standards:
+            self.assertTrue(standard.missing)
+            self.assertFalse(standard.levels.exists())  # no level text without the real standard
+
+    @pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="shared/seeds is not beside the project")
+    def test_archived_text_is_the_seed_article_unchanged(self):
+        for key, name in [
+            ("internet-plus-new-employment-space", "000_013007be36e66cc1.txt"),
+            ("digital-economy-employment-rice-bowl", "002_25151cef171d7125.txt"),
+        ]:
+            with self.subTest(source=key):
+                self.assertEqual(
+                    Source.objects.get(key=key).archived_text,
+                    (SEEDS_DIR / name).read_text(encoding="utf-8"),
+                )
+
+    @pytest.mark.skipif(
+        not (DATA_DIR / "cn_occupations_2022.csv").is_file(), reason="no CATALOGUE_DATA_DIR"
+    )
+    def test_seed_occupations_agree_with_the_classification(self):
+        with open(DATA_DIR / "cn_occupations_2022.csv", encoding="utf-8", newline="") as f:
+            rows = {row["code"]: row for row in csv.DictReader(f)}
+        for occupation in Occupation.objects.exclude(code=None):
+            row = rows[occupation.code]
+            with self.subTest(code=occupation.code):
+                self.assertEqual(occupation.name_zh, row["name_zh"])
+                self.assertEqual(occupation.definition_zh, row["definition_zh"])
+                self.assertEqual(occupation.is_digital, row["is_digital"] == "1")
+                self.assertEqual(occupation.is_green, row["is_green"] == "1")
+                self.assertEqual(str(occupation.source_page), row["source_page"])
+                self.assertEqual(occupation.minor_group.name_zh, row["minor_name"])
+                self.assertEqual(occupation.minor_group.middle_group.name_zh, row["middle_name"])

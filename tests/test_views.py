@@ -1,0 +1,151 @@
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalogue.models import AlternateTitle, JobType, Occupation, OccupationTask, StandardLevel
+
+from .factories import (
+    FigureFactory,
+    OccupationFactory,
+    QuoteFactory,
+    SkillStandardFactory,
+    SourceFactory,
+    build_standard_outline,
+)
+
+
+class SeededPagesTests(TestCase):
+    fixtures = ["seed"]
+
+    def test_home_shows_search_groups_announcements_and_figures(self):
+        response = self.client.get("/")
+        self.assertContains(response, 'role="search"')
+        self.assertContains(response, "社会生产服务和生活服务人员")
+        self.assertContains(response, "第二批 16个新职业")
+        self.assertContains(response, "200,000,000")
+        self.assertContains(response, "CATALOGUE_DATA_DIR")
+
+    @override_settings(CATALOGUE_DATA_DIR="/srv/data")
+    def test_home_drops_the_hint_when_the_data_is_configured(self):
+        self.assertNotContains(self.client.get("/"), "CATALOGUE_DATA_DIR")
+
+    def test_list_is_paginated_in_code_order(self):
+        response = self.client.get(reverse("catalogue:occupation-list"))
+        codes = [o.code for o in response.context["occupations"]]
+        self.assertEqual(codes[:2], ["2-02-38-07", "4-01-06-02"])
+        self.assertEqual(response.context["paginator"].count, Occupation.objects.count())
+
+    def test_list_query_matches_names_titles_job_types_and_codes(self):
+        cases = {
+            "训练师": "ai-trainer",
+            "supply chain": "supply-chain-manager",
+            "数据标注员": "ai-trainer",
+            "anchor with goods": "internet-marketer",
+            "4-04-04": "information-security-tester",
+        }
+        for query, slug in cases.items():
+            with self.subTest(query=query):
+                response = self.client.get(reverse("catalogue:occupation-list"), {"q": query})
+                self.assertIn(slug, [o.slug for o in response.context["occupations"]])
+
+    def test_hostile_queries_answer_a_normal_page(self):
+        for query in ["   ", "x" * 10_000, "a\x00b", "🙂", '"', "'; DROP TABLE x; --", "%_\\"]:
+            with self.subTest(query=query[:20]):
+                response = self.client.get(reverse("catalogue:occupation-list"), {"q": query})
+                self.assertEqual(response.status_code, 200)
+
+    def test_detail_shows_the_record_with_citations(self):
+        response = self.client.get(reverse("catalogue:occupation-detail", args=["ai-trainer"]))
+        self.assertContains(response, "人工智能训练师")
+        self.assertContains(response, "4-04-05-05")
+        self.assertContains(response, "软件和信息技术服务人员")  # classification path
+        self.assertContains(response, "数据标注员")
+        self.assertContains(response, "Liu Xiaowei")
+        self.assertContains(response, "I like to be called an AI trainer.")
+        self.assertContains(response, "国家职业技能标准 人工智能训练师")
+        self.assertContains(response, "Not yet in the catalogue")
+        self.assertContains(
+            response,
+            reverse("catalogue:source-detail", args=["internet-plus-new-employment-space"]),
+        )
+
+    def test_damaged_quote_shows_its_corrected_reading_marked(self):
+        response = self.client.get(
+            reverse("catalogue:occupation-detail", args=["supply-chain-manager"])
+        )
+        self.assertContains(response, "Corrected reading")
+        self.assertContains(response, "[‘]fight on multiple lines’")
+
+    def test_source_page_lists_its_quotes_and_figures(self):
+        response = self.client.get(
+            reverse("catalogue:source-detail", args=["internet-plus-new-employment-space"])
+        )
+        self.assertContains(response, "He Wei")
+        self.assertContains(response, "34,630,000")
+        self.assertContains(response, "Archived text")
+
+
+class DraftVisibilityTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.draft = OccupationFactory(status=Occupation.Status.DRAFT, slug="hidden-draft")
+
+    def test_drafts_are_not_found_by_the_public(self):
+        self.assertEqual(self.client.get(self.draft.get_absolute_url()).status_code, 404)
+        listed = self.client.get(reverse("catalogue:occupation-list")).context["occupations"]
+        self.assertNotIn(self.draft, listed)
+
+    def test_staff_see_drafts(self):
+        staff = self.draft.__class__._meta.apps.get_model("auth", "User").objects.create_user(
+            "staff", is_staff=True
+        )
+        self.client.force_login(staff)
+        self.assertContains(self.client.get(self.draft.get_absolute_url()), "draft")
+
+
+class DetailQueryCountTests(TestCase):
+    """The detail page costs the same number of queries however much an occupation has."""
+
+    def count_queries(self, occupation):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(occupation.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def test_query_count_is_constant(self):
+        empty = OccupationFactory(code="4-04-05-01")
+        full = OccupationFactory(code="4-04-05-02")
+        source = SourceFactory()
+        for n in range(30):
+            OccupationTask.objects.create(occupation=full, position=n, text_zh=f"任务{n}")
+            JobType.objects.create(occupation=full, position=n, name_zh=f"工种{n}")
+            AlternateTitle.objects.create(occupation=full, title=f"title {n}")
+            QuoteFactory(source=source).occupations.add(full)
+            FigureFactory(source=SourceFactory()).occupations.add(full)
+            full.related.add(OccupationFactory(code=f"4-04-05-{n + 10}"))
+        for _ in range(2):
+            build_standard_outline(SkillStandardFactory(occupation=full))
+        self.assertEqual(StandardLevel.objects.filter(standard__occupation=full).count(), 10)
+
+        self.assertEqual(self.count_queries(full), self.count_queries(empty))
+        response = self.client.get(full.get_absolute_url())
+        self.assertContains(response, "工种29")
+        self.assertContains(response, "五级/初级工")
+        self.assertContains(response, "knowledge要求1-1-1-1")
+
+
+@override_settings(ROOT_URLCONF="tests.error_urls")
+class ErrorPageTests(TestCase):
+    def test_404_looks_like_the_site(self):
+        response = self.client.get("/no-such-page/")
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, "Page not found", status_code=404)
+        self.assertContains(response, "site-header", status_code=404)
+
+    def test_500_looks_like_the_site_and_hides_the_error(self):
+        self.client.raise_request_exception = False
+        response = self.client.get("/broken/")
+        self.assertEqual(response.status_code, 500)
+        self.assertContains(response, "Something went wrong", status_code=500)
+        self.assertNotContains(response, "must not see", status_code=500)
