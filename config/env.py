@@ -38,6 +38,18 @@ def csv_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (get(name) or default).split(",") if item.strip()]
 
 
+def databases(url: str) -> dict:
+    """Django's DATABASES for a URL, with persistent, health-checked connections."""
+    import dj_database_url
+
+    default = dj_database_url.parse(
+        url,
+        conn_max_age=int(get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    return {"default": default}
+
+
 def database_url() -> str:
     """DATABASE_URL when set, otherwise the embedded PostgreSQL under .data/ (started on demand)."""
     url = get("DATABASE_URL")

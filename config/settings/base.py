@@ -1,5 +1,3 @@
-import dj_database_url
-
 from config import env
 
 BASE_DIR = env.BASE_DIR
@@ -52,14 +50,6 @@ TEMPLATES = [
         },
     },
 ]
-
-DATABASES = {
-    "default": dj_database_url.parse(
-        env.database_url(),
-        conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

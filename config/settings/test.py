@@ -1,3 +1,5 @@
+from config import env
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-insecure-key"
@@ -9,3 +11,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# DATABASE_URL, or the embedded PostgreSQL under .data/ when it is not set.
+DATABASES = env.databases(env.database_url())

@@ -1,0 +1,52 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PROD_ENV = {
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-test-only-0123456789",
+    "ALLOWED_HOSTS": "catalogue.example.org",
+    "DATABASE_URL": "postgres://catalogue@db.example.org/catalogue",
+}
+
+
+def import_prod_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {*PROD_ENV, "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings.prod"],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("missing", sorted(PROD_ENV))
+def test_production_settings_refuse_to_start_without(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = import_prod_settings(**env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_settings_load_with_everything_set():
+    result = import_prod_settings(**PROD_ENV)
+    assert result.returncode == 0, result.stderr
+
+
+def test_static_files_use_whitenoise_manifest_storage():
+    from config.settings import base
+
+    assert base.STORAGES["staticfiles"]["BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    middleware = base.MIDDLEWARE
+    assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == (
+        middleware.index("django.middleware.security.SecurityMiddleware") + 1
+    )
+
+
+def test_the_database_is_postgresql():
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
