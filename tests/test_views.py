@@ -18,6 +18,7 @@ from .factories import (
 class SeededPagesTests(TestCase):
     fixtures = ["seed"]
 
+    @override_settings(CATALOGUE_DATA_DIR=None)
     def test_home_shows_search_groups_announcements_and_figures(self):
         response = self.client.get("/")
         self.assertContains(response, 'role="search"')
