@@ -59,7 +59,7 @@ class Command(BaseCommand):
             "-",
         ]
         self.stdout.write(self.style.SUCCESS(f"Serving the catalogue at http://{host}:{port}/"))
-        server = subprocess.Popen(command, env=env)
+        server = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
         try:
             code = server.wait()
         except KeyboardInterrupt:
@@ -89,3 +89,12 @@ class Command(BaseCommand):
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _die_with_parent():
+    """In the child: let Linux stop gunicorn if this command dies without cleaning up."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
