@@ -118,6 +118,26 @@ class GroupManager(models.Manager):
         return self.get(code=code)
 
 
+def _group_constraints(name: str, pattern: str, parent: str = "") -> list:
+    """The code has its level's form and, below the top, repeats its parent's: 4-04 is in 4."""
+    constraints = [
+        models.CheckConstraint(
+            condition=Q(code__regex=pattern),
+            name=f"{name}_code_format",
+            violation_error_message=_("The code does not have this level's form."),
+        )
+    ]
+    if parent:
+        constraints.append(
+            models.CheckConstraint(
+                condition=Q(code__startswith=Concat(F(parent), models.Value("-"))),
+                name=f"{name}_code_in_parent",
+                violation_error_message=_("The code must begin with its parent group's code."),
+            )
+        )
+    return constraints
+
+
 class ClassificationGroup(TimeStamped):
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -151,11 +171,7 @@ class MajorGroup(ClassificationGroup):
 
     class Meta(ClassificationGroup.Meta):
         verbose_name = _("major group")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=MAJOR_CODE_RE), name="major_group_code_format"
-            ),
-        ]
+        constraints = _group_constraints("major_group", MAJOR_CODE_RE)
 
 
 class MiddleGroup(ClassificationGroup):
@@ -171,16 +187,7 @@ class MiddleGroup(ClassificationGroup):
 
     class Meta(ClassificationGroup.Meta):
         verbose_name = _("middle group")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=MIDDLE_CODE_RE), name="middle_group_code_format"
-            ),
-            # The code repeats its parent's: 4-04 belongs to 4.
-            models.CheckConstraint(
-                condition=Q(code__startswith=Concat(F("major_group"), models.Value("-"))),
-                name="middle_group_code_in_parent",
-            ),
-        ]
+        constraints = _group_constraints("middle_group", MIDDLE_CODE_RE, parent="major_group")
 
 
 class MinorGroup(ClassificationGroup):
@@ -196,15 +203,7 @@ class MinorGroup(ClassificationGroup):
 
     class Meta(ClassificationGroup.Meta):
         verbose_name = _("minor group")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=MINOR_CODE_RE), name="minor_group_code_format"
-            ),
-            models.CheckConstraint(
-                condition=Q(code__startswith=Concat(F("middle_group"), models.Value("-"))),
-                name="minor_group_code_in_parent",
-            ),
-        ]
+        constraints = _group_constraints("minor_group", MINOR_CODE_RE, parent="middle_group")
 
 
 # --- Announcements ---------------------------------------------------------------------------

@@ -150,46 +150,31 @@ class AdminCurationTests(TestCase):
             ("Figure_occupations", occupation.figures.count()),
         ]:
             data.update({f"{prefix}-TOTAL_FORMS": count, f"{prefix}-INITIAL_FORMS": count})
-        for i, title in enumerate(occupation.alternate_titles.all()):
-            data.update(
-                {
-                    f"alternate_titles-{i}-id": title.pk,
-                    f"alternate_titles-{i}-title": title.title,
-                    f"alternate_titles-{i}-language": title.language,
-                    f"alternate_titles-{i}-occupation": occupation.pk,
-                    f"alternate_titles-{i}-source": title.source_id or "",
-                }
-            )
-        for i, job_type in enumerate(occupation.job_types.all()):
-            data.update(
-                {
-                    f"job_types-{i}-id": job_type.pk,
-                    f"job_types-{i}-name_zh": job_type.name_zh,
-                    f"job_types-{i}-name_en": job_type.name_en,
-                    f"job_types-{i}-position": job_type.position,
-                    f"job_types-{i}-occupation": occupation.pk,
-                    f"job_types-{i}-announcement": job_type.announcement_id or "",
-                }
-            )
-        for i, standard in enumerate(occupation.skill_standards.all()):
-            data.update(
-                {
-                    f"skill_standards-{i}-id": standard.pk,
-                    f"skill_standards-{i}-title": standard.title,
-                    f"skill_standards-{i}-edition": standard.edition,
-                    f"skill_standards-{i}-issuing_body": standard.issuing_body,
-                    f"skill_standards-{i}-occupation": occupation.pk,
-                }
-            )
-        through = Occupation.quotes.through.objects.filter(occupation=occupation)
-        for i, link in enumerate(through):
-            data.update(
-                {
-                    f"Quote_occupations-{i}-id": link.pk,
-                    f"Quote_occupations-{i}-quote": link.quote_id,
-                    f"Quote_occupations-{i}-occupation": occupation.pk,
-                }
-            )
+        inline_rows = {
+            "alternate_titles": (
+                occupation.alternate_titles.all(),
+                ["title", "language", "source"],
+            ),
+            "job_types": (
+                occupation.job_types.all(),
+                ["name_zh", "name_en", "position", "announcement"],
+            ),
+            "skill_standards": (
+                occupation.skill_standards.all(),
+                ["title", "edition", "issuing_body"],
+            ),
+            "Quote_occupations": (
+                Occupation.quotes.through.objects.filter(occupation=occupation),
+                ["quote"],
+            ),
+        }
+        for prefix, (rows, fields) in inline_rows.items():
+            for i, row in enumerate(rows):
+                data[f"{prefix}-{i}-id"] = row.pk
+                data[f"{prefix}-{i}-occupation"] = occupation.pk
+                for field in fields:
+                    value = getattr(row, row._meta.get_field(field).attname)
+                    data[f"{prefix}-{i}-{field}"] = "" if value is None else value
         data.update(overrides)
         return data
 
