@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import imports, services
 from .models import (
     AlternateTitle,
     Announcement,
+    DataIssue,
     Figure,
     JobType,
     MajorGroup,
@@ -27,7 +28,20 @@ from .models import (
 # --- Classification ---------------------------------------------------------------------------
 
 
-class GroupAdmin(SimpleHistoryAdmin):
+class CuratedFieldsMixin:
+    """Remember which import-owned fields a curator changed, so imports leave them alone."""
+
+    import_owned_fields: list[str] = []
+
+    def save_model(self, request, obj, form, change):
+        curated = [name for name in form.changed_data if name in self.import_owned_fields]
+        if change and curated:
+            obj.curated_fields = sorted({*obj.curated_fields, *curated})
+        super().save_model(request, obj, form, change)
+
+
+class GroupAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+    import_owned_fields = imports.GROUP_OWNED_FIELDS
     list_display = ["code", "name_zh", "name_en", "child_count"]
     search_fields = ["code", "name_zh", "name_en"]
     ordering = ["code"]
@@ -122,6 +136,19 @@ class MissingEnglishNameFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DataIssueFilter(admin.SimpleListFilter):
+    title = _("data issue")
+    parameter_name = "data_issue"
+
+    def lookups(self, request, model_admin):
+        return DataIssue.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in DataIssue.values:
+            return queryset.filter(data_issues__contains=[self.value()])
+        return queryset
+
+
 class StatusMessageMixin:
     def _report(self, request, changed: int, total: int, done: str):
         self.message_user(
@@ -137,7 +164,11 @@ class StatusMessageMixin:
 
 
 @admin.register(Occupation)
-class OccupationAdmin(StatusMessageMixin, SimpleHistoryAdmin):
+class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin):
+    import_owned_fields = [
+        *imports.OCCUPATION_OWNED_FIELDS,
+        *imports.OCCUPATION_ANNOUNCEMENT_FIELDS,
+    ]
     list_display = [
         "code",
         "name_zh",
@@ -157,6 +188,8 @@ class OccupationAdmin(StatusMessageMixin, SimpleHistoryAdmin):
         "is_green",
         "needs_review",
         MissingEnglishNameFilter,
+        DataIssueFilter,
+        "record_origin",
         "announcement",
         "minor_group__middle_group__major_group",
     ]
@@ -164,21 +197,55 @@ class OccupationAdmin(StatusMessageMixin, SimpleHistoryAdmin):
     search_fields = ["code", "name_zh", "name_en", "slug", "alternate_titles__title"]
     prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["minor_group", "announcement", "source", "related"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["name_pinyin", "created_at", "updated_at", "imported_at"]
     actions = ["publish", "unpublish"]
     save_on_top = True
     fieldsets = [
         (
             None,
-            {"fields": ["kind", "code", "minor_group", "name_zh", "name_en", "slug", "status"]},
+            {
+                "fields": [
+                    "kind",
+                    "code",
+                    "minor_group",
+                    "name_zh",
+                    "name_pinyin",
+                    "name_en",
+                    "slug",
+                    "status",
+                ]
+            },
         ),
         (_("Definition"), {"fields": ["definition_zh", "definition_en"]}),
         (_("Flags"), {"fields": ["is_digital", "is_green"]}),
         (
             _("Provenance"),
-            {"fields": ["announcement", "source", "source_page", "related"]},
+            {
+                "fields": [
+                    "announcement",
+                    "source",
+                    "source_page",
+                    "record_origin",
+                    "origin_file",
+                    "source_notes",
+                    "imported_at",
+                    "related",
+                ]
+            },
         ),
-        (_("Curation"), {"fields": ["needs_review", "curation_notes", "created_at", "updated_at"]}),
+        (
+            _("Curation"),
+            {
+                "fields": [
+                    "needs_review",
+                    "data_issues",
+                    "curated_fields",
+                    "curation_notes",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
     inlines = [
         TaskInline,
@@ -318,8 +385,16 @@ class RequirementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(SimpleHistoryAdmin):
-    list_display = ["label", "batch_number", "date_display", "issuing_body", "occupation_count"]
+class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+    import_owned_fields = imports.ANNOUNCEMENT_OWNED_FIELDS
+    list_display = [
+        "label",
+        "batch_number",
+        "date_display",
+        "issuing_body",
+        "occupation_count",
+        "data_issues",
+    ]
     search_fields = ["label", "title", "document_number"]
     prepopulated_fields = {"key": ["label"]}
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Concat, Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from .querysets import OccupationQuerySet, QuoteQuerySet
@@ -47,6 +48,41 @@ def format_date(value, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return f"{value:%Y-%m}"
     return value.isoformat()
+
+
+class DataIssue(models.TextChoices):
+    """Known problems of imported data, shown to curators on the records concerned."""
+
+    DRAFT_EDITION = "draft_edition", _("from the draft edition; may differ from the final book")
+    QUESTIONABLE_CODE = "questionable_code", _("code to check against the printed edition")
+    GARBLED_DEFINITION = "garbled_definition", _("definition garbled in the source")
+    CORRECTED_IN_CONVERSION = "corrected", _("corrected when the data was converted")
+    NO_CODE = "no_code", _("announced without a code in the classification")
+    INCOMPLETE_BATCH = "incomplete_batch", _("batch list is missing names")
+
+
+def data_issue_labels(issues) -> list[str]:
+    return [DataIssue(issue).label for issue in issues if issue in DataIssue.values]
+
+
+def data_issues_field():
+    return ArrayField(
+        models.CharField(max_length=20, choices=DataIssue.choices),
+        default=list,
+        blank=True,
+        help_text=_("Known problems of the imported data."),
+    )
+
+
+def curated_fields_field():
+    return ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Import-owned fields a curator has changed; imports leave them as the curator set them."
+        ),
+    )
 
 
 class TimeStamped(models.Model):
@@ -144,6 +180,7 @@ class ClassificationGroup(TimeStamped):
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    curated_fields = curated_fields_field()
     objects = GroupManager()
 
     class Meta:
@@ -205,6 +242,11 @@ class MinorGroup(ClassificationGroup):
         verbose_name = _("minor group")
         constraints = _group_constraints("minor_group", MINOR_CODE_RE, parent="middle_group")
 
+    @property
+    def path(self) -> list[ClassificationGroup]:
+        """Major, middle and minor group, top down (select_related them to avoid queries)."""
+        return [self.middle_group.major_group, self.middle_group, self]
+
 
 # --- Announcements ---------------------------------------------------------------------------
 
@@ -235,6 +277,11 @@ class Announcement(TimeStamped):
         help_text=_("e.g. 人社厅发〔2020〕17号; empty unless sourced."),
     )
     source_urls = ArrayField(URLField(max_length=1000), default=list, blank=True)
+    source_note = models.TextField(
+        blank=True, help_text=_("Where the batch list comes from, as the imported data says.")
+    )
+    data_issues = data_issues_field()
+    curated_fields = curated_fields_field()
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -252,12 +299,18 @@ class Announcement(TimeStamped):
     def __str__(self):
         return self.label
 
+    def get_absolute_url(self):
+        return reverse("catalogue:announcement-detail", kwargs={"key": self.key})
+
     def natural_key(self):
         return (self.key,)
 
     @property
     def date_display(self) -> str:
         return format_date(self.date, self.date_precision)
+
+    def get_data_issues_display(self) -> list[str]:
+        return data_issue_labels(self.data_issues)
 
 
 # --- Occupations -----------------------------------------------------------------------------
@@ -326,6 +379,13 @@ class Occupation(TimeStamped):
     )
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_pinyin = models.CharField(
+        _("pinyin"),
+        max_length=400,
+        blank=True,
+        editable=False,
+        help_text=_("From the Chinese name."),
+    )
     slug = models.SlugField(max_length=120, unique=True)
     definition_zh = models.TextField(_("Chinese definition"), blank=True)
     definition_en = models.TextField(_("English definition"), blank=True)
@@ -348,6 +408,20 @@ class Occupation(TimeStamped):
         help_text=_("Where the code, name and definition come from."),
     )
     source_page = models.PositiveIntegerField(null=True, blank=True)
+    record_origin = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("The imported data's record origin, e.g. 2022_draft."),
+    )
+    origin_file = models.CharField(
+        max_length=200, blank=True, help_text=_("The file the record was last imported from.")
+    )
+    source_notes = models.TextField(
+        blank=True, help_text=_("Notes the imported data carries for this record.")
+    )
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    data_issues = data_issues_field()
+    curated_fields = curated_fields_field()
     related = models.ManyToManyField("self", blank=True)
     needs_review = models.BooleanField(
         default=False, help_text=_("Something about this record needs a curator's attention.")
@@ -398,9 +472,9 @@ class Occupation(TimeStamped):
         return self.name_zh
 
     def save(self, *args, **kwargs):
-        # An empty code is "no code", which the unique constraint must not see as a value.
-        if not self.code:
-            self.code = None
+        self.refresh_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "code", "name_pinyin"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -409,9 +483,19 @@ class Occupation(TimeStamped):
     def natural_key(self):
         return (self.code, self.slug)
 
+    def refresh_derived_fields(self) -> None:
+        """Fields computed from others; bulk writes that skip save() call this themselves."""
+        # An empty code is "no code", which the unique constraint must not see as a value.
+        if not self.code:
+            self.code = None
+        self.name_pinyin = " ".join(lazy_pinyin(self.name_zh, style=Style.TONE, errors="ignore"))
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def get_data_issues_display(self) -> list[str]:
+        return data_issue_labels(self.data_issues)
 
 
 class OccupationTask(models.Model):

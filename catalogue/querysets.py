@@ -24,6 +24,7 @@ class OccupationQuerySet(models.QuerySet):
             "slug",
             "name_zh",
             "name_en",
+            "name_pinyin",
             "is_digital",
             "is_green",
             "status",

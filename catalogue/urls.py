@@ -12,5 +12,11 @@ urlpatterns = [
         views.OccupationDetailView.as_view(),
         name="occupation-detail",
     ),
+    path("announcements/", views.AnnouncementListView.as_view(), name="announcement-list"),
+    path(
+        "announcements/<slug:key>/",
+        views.AnnouncementDetailView.as_view(),
+        name="announcement-detail",
+    ),
     path("sources/<slug:key>/", views.SourceDetailView.as_view(), name="source-detail"),
 ]

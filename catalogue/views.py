@@ -59,6 +59,43 @@ class OccupationDetailView(DetailView):
         attach_standard_outlines(occupation)
         return occupation
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            last_curated=self.object.history.filter(history_user__isnull=False)
+            .select_related("history_user")
+            .first(),
+            **kwargs,
+        )
+
+
+def _announcement_occupations(user):
+    visible = Occupation.objects.visible_to(user).only(
+        "code", "slug", "name_zh", "name_en", "name_pinyin", "announcement_id", "status"
+    )
+    return Prefetch("occupations", queryset=visible.order_by("code", "name_zh"))
+
+
+class AnnouncementListView(ListView):
+    """The batches as a timeline, newest first, each with its occupations."""
+
+    template_name = "catalogue/announcement_list.html"
+    context_object_name = "announcements"
+
+    def get_queryset(self):
+        return Announcement.objects.order_by("-date", "-batch_number").prefetch_related(
+            _announcement_occupations(self.request.user)
+        )
+
+
+class AnnouncementDetailView(DetailView):
+    template_name = "catalogue/announcement_detail.html"
+    context_object_name = "announcement"
+    slug_field = "key"
+    slug_url_kwarg = "key"
+
+    def get_queryset(self):
+        return Announcement.objects.prefetch_related(_announcement_occupations(self.request.user))
+
 
 class SourceDetailView(DetailView):
     template_name = "catalogue/source_detail.html"

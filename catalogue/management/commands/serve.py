@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -40,6 +41,14 @@ class Command(BaseCommand):
             call_command("loaddata", SEED_FIXTURE, verbosity=1)
         else:
             self.stdout.write("Seed catalogue already loaded (use --reseed to load it again).")
+        if settings.CATALOGUE_DATA_DIR:
+            # Idempotent and quick when nothing changed; curated fields are never overwritten.
+            call_command("import_classification", settings.CATALOGUE_DATA_DIR)
+            call_command("import_announcements", settings.CATALOGUE_DATA_DIR)
+        else:
+            self.stdout.write(
+                "CATALOGUE_DATA_DIR is not set: serving the seed catalogue only (see README)."
+            )
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
 
