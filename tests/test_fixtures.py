@@ -5,23 +5,16 @@ import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
 
 from catalogue.models import Figure, Occupation, Quote, SkillStandard, Source
 
+from .helpers import snapshot
+
 SEEDS_DIR = settings.BASE_DIR.parent / "shared" / "seeds"
 DATA_DIR = Path(os.environ.get("CATALOGUE_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
-
-
-def snapshot():
-    """Every row of every catalogue table, many-to-many and history tables included."""
-    rows = {}
-    for model in apps.get_app_config("catalogue").get_models(include_auto_created=True):
-        rows[model._meta.db_table] = list(model.objects.order_by("pk").values())
-    return rows
 
 
 class SeedFixtureTests(TestCase):

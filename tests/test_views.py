@@ -150,3 +150,74 @@ class ErrorPageTests(TestCase):
         self.assertEqual(response.status_code, 500)
         self.assertContains(response, "Something went wrong", status_code=500)
         self.assertNotContains(response, "must not see", status_code=500)
+
+
+class ImportedRecordPagesTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        from catalogue.models import Announcement, DataIssue
+
+        cls.batch = Announcement.objects.get(key="batch-2")
+        cls.batch.data_issues = [DataIssue.INCOMPLETE_BATCH]
+        cls.batch.save()
+        cls.unnamed = OccupationFactory(
+            code="4-04-05-06",
+            name_zh="区块链应用操作员",
+            name_en="",
+            slug="qu-kuai-lian",
+            announcement=cls.batch,
+            data_issues=[DataIssue.DRAFT_EDITION],
+            source_notes="checked against page 217",
+        )
+
+    def test_announcement_timeline_lists_batches_with_their_occupations(self):
+        response = self.client.get(reverse("catalogue:announcement-list"))
+        self.assertContains(response, "第二批 16个新职业")
+        self.assertContains(response, "人工智能训练师")
+        self.assertContains(response, "batch list is missing names")
+        labels = [a.label for a in response.context["announcements"]]
+        self.assertEqual(labels[0], "第三批 9个新职业")  # newest first
+
+    def test_announcement_page_links_its_sources(self):
+        response = self.client.get(self.batch.get_absolute_url())
+        self.assertContains(response, 'href="http://jszp.org/news/news_show/id/14535.html"')
+        self.assertContains(response, "known to the month")
+        self.assertContains(response, "区块链应用操作员")
+
+    def test_detail_shows_path_flags_announcement_and_provenance(self):
+        response = self.client.get(reverse("catalogue:occupation-detail", args=["ai-trainer"]))
+        self.assertContains(response, 'href="/occupations/?q=4-04-05"')
+        self.assertContains(response, "A digital occupation (数字职业)")
+        self.assertContains(response, self.batch.get_absolute_url())
+        self.assertContains(response, "page 217")
+        self.assertContains(response, "cn_occupations_2022.csv, 2022_draft")
+
+    def test_a_record_without_english_name_shows_pinyin_and_says_so(self):
+        response = self.client.get(self.unnamed.get_absolute_url())
+        self.assertContains(response, "qū kuài liàn yìng yòng cāo zuò yuán")
+        self.assertContains(response, "No curated English name yet")
+        listed = self.client.get(reverse("catalogue:occupation-list"), {"q": "区块链"})
+        self.assertContains(listed, "No curated English name yet")
+
+    def test_data_issues_are_shown_to_curators_only(self):
+        url = self.unnamed.get_absolute_url()
+        self.assertNotContains(self.client.get(url), "from the draft edition")
+        staff = self.unnamed.__class__._meta.apps.get_model("auth", "User").objects.create_user(
+            "staff", is_staff=True
+        )
+        self.client.force_login(staff)
+        response = self.client.get(url)
+        self.assertContains(response, "from the draft edition")
+        self.assertContains(response, "checked against page 217")
+
+    def test_detail_names_who_curated_it_last(self):
+        user = self.unnamed.__class__._meta.apps.get_model("auth", "User").objects.create_user(
+            "mei"
+        )
+        self.unnamed._history_user = user
+        self.unnamed.name_en = "Blockchain application operator"
+        self.unnamed.save()
+        response = self.client.get(self.unnamed.get_absolute_url())
+        self.assertContains(response, "last edited by mei on")
