@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format seed superuser clean help
+.PHONY: run test lint format seed superuser bench clean help
 
 help:
 	@echo "make run        serve the catalogue at http://127.0.0.1:$(PORT)/ (PORT overrides)"
@@ -15,6 +15,7 @@ help:
 	@echo "make format     ruff format and safe fixes"
 	@echo "make seed       load the seed fixtures again (overwrites seed records)"
 	@echo "make superuser  create an admin user"
+	@echo "make bench      run the benchmarks in bench/ (needs CATALOGUE_DATA_DIR)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -41,6 +42,9 @@ format: $(STAMP)
 seed: $(STAMP)
 	$(PY) manage.py migrate
 	$(PY) manage.py loaddata seed
+
+bench: $(STAMP)
+	$(PY) bench/import_classification.py
 
 superuser: $(STAMP)
 	$(PY) manage.py createsuperuser
