@@ -35,6 +35,8 @@ from .models import (
     Occupation,
     Source,
 )
+from .search.documents import refresh_search_documents
+from .search.vocabulary import rebuild_vocabulary
 
 OCCUPATIONS_FILE = "cn_occupations_2022.csv"
 GROUPS_FILE = "cn_occupation_groups_2022.csv"
@@ -489,10 +491,18 @@ def classification_import(
         report.created["occupations"] += len(create)
         report.updated["occupations"] += len(update)
         _save(Occupation, create=create, update=update, reason=reason)
+        _refresh_search([*create, *update])
 
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _refresh_search(occupations) -> None:
+    """Bulk writes send no signals: rebuild the changed documents and the vocabulary here."""
+    if occupations:
+        refresh_search_documents([o.pk for o in occupations])
+        rebuild_vocabulary()
 
 
 def _unique_slug(name_zh: str, code: str | None, taken: set[str]) -> str:
@@ -679,6 +689,7 @@ def announcements_import(
         report.created["uncoded occupations"] += len(create)
         report.updated["occupation links"] += len(update)
         _save(Occupation, create=create, update=update, reason=reason)
+        _refresh_search(create)
 
         if dry_run:
             transaction.set_rollback(True)

@@ -2,11 +2,13 @@
 skill standards, and the sources with their quotes and figures."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Concat, Now
+from django.db.models.functions import Concat, Lower, Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
@@ -423,6 +425,32 @@ class Occupation(TimeStamped):
     data_issues = data_issues_field()
     curated_fields = curated_fields_field()
     related = models.ManyToManyField("self", blank=True)
+
+    # The search document: text from this row and related rows, prepared by
+    # catalogue.search.documents (CJK bigrams, pinyin) and weighted A (names, job types) >
+    # B (other titles) > C (definitions) > D (tasks, skill requirements, quotes).
+    search_en_a = models.TextField(blank=True, editable=False)
+    search_en_b = models.TextField(blank=True, editable=False)
+    search_en_c = models.TextField(blank=True, editable=False)
+    search_en_d = models.TextField(blank=True, editable=False)
+    search_zh_a = models.TextField(blank=True, editable=False)
+    search_zh_b = models.TextField(blank=True, editable=False)
+    search_zh_c = models.TextField(blank=True, editable=False)
+    search_zh_d = models.TextField(blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("search_en_a", config="english", weight="A")
+            + SearchVector("search_zh_a", config="simple", weight="A")
+            + SearchVector("search_en_b", config="english", weight="B")
+            + SearchVector("search_zh_b", config="simple", weight="B")
+            + SearchVector("search_en_c", config="english", weight="C")
+            + SearchVector("search_zh_c", config="simple", weight="C")
+            + SearchVector("search_en_d", config="english", weight="D")
+            + SearchVector("search_zh_d", config="simple", weight="D")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     needs_review = models.BooleanField(
         default=False, help_text=_("Something about this record needs a curator's attention.")
     )
@@ -437,6 +465,14 @@ class Occupation(TimeStamped):
         ordering = [F("code").asc(nulls_last=True), "name_zh"]
         indexes = [
             models.Index(fields=["status", "code"], name="occupation_status_code"),
+            GinIndex(fields=["search_vector"], name="occupation_search_gin"),
+            # Code prefixes (4-04, 4-04-05) are LIKE 'x%' lookups.
+            models.Index(
+                fields=["code"], opclasses=["varchar_pattern_ops"], name="occupation_code_prefix"
+            ),
+            models.Index(fields=["name_zh"], name="occupation_name_zh"),
+            models.Index(Lower("name_en"), name="occupation_name_en_lower"),
+            models.Index(fields=["announcement", "code"], name="occupation_announcement"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -532,6 +568,7 @@ class AlternateTitle(models.Model):
 
     class Meta:
         ordering = ["occupation", "title"]
+        indexes = [models.Index(Lower("title"), name="alternate_title_lower")]
         constraints = [
             models.UniqueConstraint(
                 fields=["occupation", "title"], name="alternate_title_unique_per_occupation"
@@ -871,3 +908,20 @@ class Figure(CitedPassage):
         return (*self.source.natural_key(), self.position, self.counts)
 
     natural_key.dependencies = ["catalogue.source"]
+
+
+class SearchTerm(models.Model):
+    """A word of the catalogue's own English vocabulary, for "did you mean" suggestions.
+
+    Its letter bigrams are GIN-indexed so close spellings are found without pg_trgm.
+    """
+
+    term = models.CharField(max_length=60, unique=True)
+    frequency = models.PositiveIntegerField(default=1)
+    bigrams = ArrayField(models.CharField(max_length=2), default=list)
+
+    class Meta:
+        indexes = [GinIndex(fields=["bigrams"], name="search_term_bigrams_gin")]
+
+    def __str__(self):
+        return self.term

@@ -2,8 +2,12 @@
 
 from collections import defaultdict
 
+from django.contrib.postgres.search import SearchRank
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Cast
+
+from .search.query import ParsedQuery, parse
 
 
 class OccupationQuerySet(models.QuerySet):
@@ -71,19 +75,50 @@ class OccupationQuerySet(models.QuerySet):
             ),
         )
 
-    def search(self, query: str):
-        """Occupations whose names, alternate titles, job types or code contain the query."""
-        query = (query or "").replace("\x00", "").strip()
-        if not query:
-            return self
-        return self.filter(
-            Q(name_zh__icontains=query)
-            | Q(name_en__icontains=query)
-            | Q(code__startswith=query)
-            | Q(alternate_titles__title__icontains=query)
-            | Q(job_types__name_zh__icontains=query)
-            | Q(job_types__name_en__icontains=query)
-        ).distinct()
+    def search(self, query):
+        """Occupations matching the query, best first: an exact code, name, alternate title or
+        job type, then whole-name matches, then by weighted text rank; ties by code.
+
+        ``query`` is what was typed or a ParsedQuery. An empty query matches nothing.
+        """
+        from .models import AlternateTitle, JobType
+
+        parsed = query if isinstance(query, ParsedQuery) else parse(query)
+        if parsed.code_prefix:
+            return self.filter(code__startswith=parsed.code_prefix).alias(
+                exact=Case(When(code=parsed.code_prefix, then=Value(3)), default=Value(0)),
+                # A cast, not a bare constant: PostgreSQL refuses ORDER BY a literal.
+                rank=Cast(Value(0.0), FloatField()),
+            )
+        if parsed.search is None:  # nothing searchable: only punctuation or symbols
+            return self.none().alias(exact=Value(0), rank=Cast(Value(0.0), FloatField()))
+        text = parsed.text
+        exact = (
+            Q(name_zh=text)
+            | Q(name_en__iexact=text)
+            | Exists(AlternateTitle.objects.filter(occupation=OuterRef("pk"), title__iexact=text))
+            | Exists(
+                JobType.objects.filter(
+                    Q(name_zh=text) | Q(name_en__iexact=text), occupation=OuterRef("pk")
+                )
+            )
+        )
+        whole_name = Q(pk__in=[])
+        for run in parsed.cjk:
+            whole_name |= Q(name_zh__contains=run)
+        if parsed.words:
+            whole_name |= Q(name_en__icontains=" ".join(parsed.words))
+        return self.filter(search_vector=parsed.search).alias(
+            exact=Case(When(exact, then=Value(2)), When(whole_name, then=Value(1)), default=0),
+            # Normalisation 1: divide by 1 + log(length), so long texts do not win by volume.
+            rank=SearchRank(F("search_vector"), parsed.search, normalization=Value(1)),
+        )
+
+    def by_relevance(self):
+        """Order a search() result: exact matches, then rank, then code (stable)."""
+        return self.order_by(
+            F("exact").desc(), F("rank").desc(), F("code").asc(nulls_last=True), "pk"
+        )
 
 
 def attach_standard_outlines(occupation) -> None:

@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("occupations/", views.OccupationListView.as_view(), name="occupation-list"),
     path(
+        "occupations/autocomplete/",
+        views.AutocompleteView.as_view(),
+        name="occupation-autocomplete",
+    ),
+    path("classification/", views.ClassificationView.as_view(), name="classification"),
+    path(
         "occupations/<slug:slug>/",
         views.OccupationDetailView.as_view(),
         name="occupation-detail",

@@ -1,10 +1,27 @@
+from collections import defaultdict
+
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
+from .filters import OccupationFilter
+from .models import (
+    Announcement,
+    Figure,
+    MajorGroup,
+    MiddleGroup,
+    MinorGroup,
+    Occupation,
+    Quote,
+    Source,
+)
 from .querysets import attach_standard_outlines
+from .search.query import parse
+from .search.snippets import snippets
+from .search.vocabulary import suggest
 
 
 class HomeView(TemplateView):
@@ -30,20 +47,127 @@ class HomeView(TemplateView):
         )
 
 
+def _with_params(request, changes: dict) -> str:
+    """The current query string with these parameters set (None removes one), page reset."""
+    params = request.GET.copy()
+    for key, value in {**changes, "page": None}.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return f"?{params.urlencode()}" if params else "?"
+
+
 class OccupationListView(ListView):
+    """The browse and search page: one FilterSet drives the rows, the facets and the links."""
+
     template_name = "catalogue/occupation_list.html"
     context_object_name = "occupations"
     paginate_by = settings.CATALOGUE_PAGE_SIZE
+    # Fewer results than this and a spelling suggestion is worth a look.
+    SUGGEST_BELOW = 3
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = OccupationFilter(
+            request.GET or None,
+            queryset=Occupation.objects.visible_to(request.user).for_list(),
+            request=request,
+        )
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return (
-            Occupation.objects.visible_to(self.request.user)
-            .search(self.request.GET.get("q", ""))
-            .for_list()
-        )
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or not a number shows the nearest page, never an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.request.GET.get("q", "").strip(), **kwargs)
+        context = super().get_context_data(**kwargs)
+        parsed = self.filterset.parsed
+        page = context["page_obj"]
+        suggestion = None
+        if parsed.words and page.paginator.count < self.SUGGEST_BELOW:
+            suggestion = suggest(parsed.text)
+        facets = self.filterset.facets()
+        for facet in facets:
+            for option in facet["options"]:
+                value = None if option["active"] else option["value"]
+                option["url"] = _with_params(self.request, {facet["name"]: value})
+        context.update(
+            filter=self.filterset,
+            query=parsed.text,
+            parsed=parsed,
+            facets=facets,
+            snippets=snippets(page.object_list, parsed) if parsed.text else {},
+            suggestion=suggestion,
+            sort=self.filterset.sort_key,
+            invalid={name: errors for name, errors in self.filterset.form.errors.items()},
+        )
+        return context
+
+
+class AutocompleteView(View):
+    """Up to eight names for the search box, as JSON: {"results": [{label, url, ...}]}."""
+
+    LIMIT = 8
+
+    def get(self, request):
+        parsed = parse(request.GET.get("q", ""))
+        results = []
+        if parsed.text:
+            occupations = (
+                Occupation.objects.visible_to(request.user)
+                .search(parsed)
+                .by_relevance()
+                .only("code", "slug", "name_zh", "name_en")[: self.LIMIT]
+            )
+            results = [
+                {
+                    "label": str(o),
+                    "name_zh": o.name_zh,
+                    "name_en": o.name_en,
+                    "code": o.code,
+                    "url": o.get_absolute_url(),
+                }
+                for o in occupations
+            ]
+        response = JsonResponse({"query": parsed.text, "results": results})
+        response["Cache-Control"] = "max-age=60"
+        return response
+
+
+class ClassificationView(TemplateView):
+    """Major → middle → minor groups with occupation counts, each linking to the list."""
+
+    template_name = "catalogue/classification.html"
+
+    def get_context_data(self, **kwargs):
+        visible = Occupation.objects.visible_to(self.request.user).order_by()
+        counts = dict(
+            visible.exclude(minor_group=None)
+            .values_list("minor_group_id")
+            .annotate(n=Count("pk"))
+            .values_list("minor_group_id", "n")
+        )
+        middles = defaultdict(list)
+        for minor in MinorGroup.objects.order_by("code"):
+            minor.occupation_count = counts.get(minor.code, 0)
+            middles[minor.middle_group_id].append(minor)
+        majors = defaultdict(list)
+        for middle in MiddleGroup.objects.order_by("code"):
+            middle.minors = middles[middle.code]
+            middle.occupation_count = sum(m.occupation_count for m in middle.minors)
+            majors[middle.major_group_id].append(middle)
+        groups = list(MajorGroup.objects.order_by("code"))
+        for major in groups:
+            major.middles = majors[major.code]
+            major.occupation_count = sum(m.occupation_count for m in major.middles)
+        return super().get_context_data(
+            groups=groups, uncoded=visible.filter(code=None).count(), **kwargs
+        )
 
 
 class OccupationDetailView(DetailView):

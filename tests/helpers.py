@@ -7,3 +7,12 @@ def snapshot():
     for model in apps.get_app_config("catalogue").get_models(include_auto_created=True):
         rows[model._meta.db_table] = list(model.objects.order_by("pk").values())
     return rows
+
+
+def index_for_search():
+    """Build the search documents and vocabulary as a commit would (TestCase never commits)."""
+    from catalogue.search.documents import refresh_search_documents
+    from catalogue.search.vocabulary import rebuild_vocabulary
+
+    refresh_search_documents()
+    rebuild_vocabulary()

@@ -13,10 +13,15 @@ from .factories import (
     SourceFactory,
     build_standard_outline,
 )
+from .helpers import index_for_search
 
 
 class SeededPagesTests(TestCase):
     fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        index_for_search()
 
     @override_settings(CATALOGUE_DATA_DIR=None)
     def test_home_shows_search_groups_announcements_and_figures(self):
@@ -171,6 +176,7 @@ class ImportedRecordPagesTests(TestCase):
             data_issues=[DataIssue.DRAFT_EDITION],
             source_notes="checked against page 217",
         )
+        index_for_search()
 
     def test_announcement_timeline_lists_batches_with_their_occupations(self):
         response = self.client.get(reverse("catalogue:announcement-list"))

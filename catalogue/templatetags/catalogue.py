@@ -12,3 +12,16 @@ def figure_value(value) -> str:
         return ""
     number = Decimal(value).normalize()
     return f"{number:,f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def highlighted_name(name, parsed):
+    from catalogue.search.snippets import highlight_name
+
+    return highlight_name(name, parsed)

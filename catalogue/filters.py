@@ -1,0 +1,217 @@
+"""The occupation list's filters and facets: one FilterSet for the page (and the API)."""
+
+import django_filters
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Left
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Announcement,
+    MajorGroup,
+    MiddleGroup,
+    MinorGroup,
+    Occupation,
+    SkillStandard,
+    StandardLevel,
+)
+from .search.query import clean, parse
+
+SORTS = [
+    ("relevance", _("Relevance")),
+    ("code", _("Code")),
+    ("name", _("Name")),
+    ("newest", _("Newest announcement")),
+]
+BOOLEAN_CHOICES = [("yes", _("yes")), ("no", _("no"))]
+LEVEL_CHOICES = [
+    (str(n), zh) for n, (zh, _en) in sorted(StandardLevel.LEVEL_NAMES.items(), reverse=True)
+]
+
+
+def _code_choices(model):
+    def choices():
+        return [
+            (code, f"{code} {name}") for code, name in model.objects.values_list("code", "name_zh")
+        ]
+
+    return choices
+
+
+def _announcement_choices():
+    return list(Announcement.objects.order_by("date", "batch_number").values_list("key", "label"))
+
+
+HAS_STANDARD = Exists(SkillStandard.objects.filter(occupation=OuterRef("pk")))
+
+
+class OccupationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    major = django_filters.ChoiceFilter(
+        label=_("Major group"), choices=_code_choices(MajorGroup), method="filter_code_prefix"
+    )
+    middle = django_filters.ChoiceFilter(
+        label=_("Middle group"), choices=_code_choices(MiddleGroup), method="filter_code_prefix"
+    )
+    minor = django_filters.ChoiceFilter(
+        label=_("Minor group"), choices=_code_choices(MinorGroup), method="filter_code_prefix"
+    )
+    digital = django_filters.ChoiceFilter(
+        label=_("Digital (S)"), choices=BOOLEAN_CHOICES, method="filter_flag"
+    )
+    green = django_filters.ChoiceFilter(
+        label=_("Green (L)"), choices=BOOLEAN_CHOICES, method="filter_flag"
+    )
+    announcement = django_filters.ChoiceFilter(
+        label=_("Announcement"), choices=_announcement_choices, field_name="announcement__key"
+    )
+    standard = django_filters.ChoiceFilter(
+        label=_("Has a skill standard"), choices=BOOLEAN_CHOICES, method="filter_standard"
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Standard level available"), choices=LEVEL_CHOICES, method="filter_level"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"), choices=SORTS, method="filter_sort", empty_label=None
+    )
+
+    FLAG_FIELDS = {"digital": "is_digital", "green": "is_green"}
+    # The facets shown beside the list, in order; each counts with every other filter applied.
+    FACETS = ["major", "middle", "minor", "digital", "green", "announcement", "standard", "level"]
+
+    class Meta:
+        model = Occupation
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "q" in data:
+            # What was typed is searched as well as it can be, never refused: control
+            # characters (NUL included) and excess length are dropped here.
+            data = data.copy()
+            data["q"] = clean(data.get("q", ""))
+        super().__init__(data, *args, **kwargs)
+        self.parsed = parse((data or {}).get("q", ""))
+
+    # --- filters --------------------------------------------------------------------------
+
+    def filter_q(self, queryset, name, value):
+        if not self.parsed.text:
+            return queryset
+        return queryset.search(self.parsed)
+
+    def filter_code_prefix(self, queryset, name, value):
+        return queryset.filter(code__startswith=f"{value}-")
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
+
+    def filter_standard(self, queryset, name, value):
+        return queryset.filter(HAS_STANDARD if value == "yes" else ~HAS_STANDARD)
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(
+            Exists(StandardLevel.objects.filter(standard__occupation=OuterRef("pk"), level=value))
+        )
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # ordering is applied last, in qs
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        sort = self.sort_key
+        if sort == "relevance" and self.parsed.text:
+            return queryset.by_relevance()
+        if sort == "name":
+            return queryset.order_by("name_pinyin", "name_zh", "pk")
+        if sort == "newest":
+            return queryset.order_by(
+                F("announcement__date").desc(nulls_last=True), F("code").asc(nulls_last=True), "pk"
+            )
+        return queryset.order_by(F("code").asc(nulls_last=True), "name_zh", "pk")
+
+    @property
+    def cleaned_data(self) -> dict:
+        """The valid filter values; invalid ones are left out, and so ignored."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def sort_key(self) -> str:
+        return self.cleaned_data.get("sort") or ("relevance" if self.parsed.text else "code")
+
+    # --- facets ---------------------------------------------------------------------------
+
+    def _queryset_without(self, facet: str):
+        """The list as filtered by every valid filter but this facet's own."""
+        queryset = self.queryset.all()
+        for name, value in self.cleaned_data.items():
+            if name in {facet, "sort"} or value in (None, ""):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    def _choices(self, facet: str) -> list[tuple[str, str]]:
+        choices = self.filters[facet].extra["choices"]
+        return list(choices() if callable(choices) else choices)
+
+    def facets(self) -> list[dict]:
+        """For each facet shown, its options with counts; one query per facet.
+
+        Middle groups show once a major group is chosen, minor groups once a middle one is.
+        """
+        active = {name: self.cleaned_data.get(name) or "" for name in self.FACETS}
+        parents = {"middle": "major", "minor": "middle"}
+        facets = []
+        for facet in self.FACETS:
+            parent = parents.get(facet)
+            if parent and not active[parent]:
+                continue
+            counts = self._counts(facet, self._queryset_without(facet))
+            options = [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": counts.get(value, 0),
+                    "active": active[facet] == value,
+                }
+                for value, label in self._choices(facet)
+                if (not parent or value.startswith(f"{active[parent]}-"))
+                and (counts.get(value) or active[facet] == value)
+            ]
+            facets.append({"name": facet, "label": self.filters[facet].label, "options": options})
+        return facets
+
+    def _counts(self, facet: str, queryset) -> dict[str, int]:
+        if facet in {"major", "middle", "minor"}:
+            length = {"major": 1, "middle": 4, "minor": 7}[facet]
+            rows = (
+                queryset.exclude(code=None).values(key=Left("code", length)).annotate(n=Count("pk"))
+            )
+            return {row["key"]: row["n"] for row in rows}
+        if facet in self.FLAG_FIELDS:
+            field = self.FLAG_FIELDS[facet]
+            return queryset.aggregate(
+                yes=Count("pk", filter=Q(**{field: True})),
+                no=Count("pk", filter=Q(**{field: False})),
+            )
+        if facet == "announcement":
+            rows = (
+                queryset.exclude(announcement=None)
+                .values(key=F("announcement__key"))
+                .annotate(n=Count("pk"))
+            )
+            return {row["key"]: row["n"] for row in rows}
+        if facet == "standard":
+            return queryset.alias(has=HAS_STANDARD).aggregate(
+                yes=Count("pk", filter=Q(has=True)), no=Count("pk", filter=Q(has=False))
+            )
+        if facet == "level":
+            rows = (
+                StandardLevel.objects.filter(standard__occupation__in=queryset.values("pk"))
+                .values("level")
+                .annotate(n=Count("standard__occupation", distinct=True))
+            )
+            return {str(row["level"]): row["n"] for row in rows}
+        raise ValueError(facet)

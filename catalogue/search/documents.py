@@ -1,0 +1,137 @@
+"""The search document of each occupation, refreshed whenever what it is built from changes."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from .text import cjk_tokens, pinyin_tokens
+
+DOCUMENT_FIELDS = [f"search_{lang}_{weight}" for lang in ("en", "zh") for weight in "abcd"]
+
+
+def _grouped(rows) -> dict[int, list[tuple]]:
+    grouped = defaultdict(list)
+    for occupation_id, *values in rows:
+        grouped[occupation_id].append(values)
+    return grouped
+
+
+def build_documents(occupations) -> None:
+    """Set the search_* text fields of these occupations from them and their related rows,
+    in a fixed number of queries."""
+    from catalogue.models import (
+        AlternateTitle,
+        JobType,
+        OccupationTask,
+        Quote,
+        Requirement,
+    )
+
+    ids = [o.pk for o in occupations]
+    titles = _grouped(
+        AlternateTitle.objects.filter(occupation_id__in=ids).values_list("occupation_id", "title")
+    )
+    job_types = _grouped(
+        JobType.objects.filter(occupation_id__in=ids).values_list(
+            "occupation_id", "name_zh", "name_en"
+        )
+    )
+    tasks = _grouped(
+        OccupationTask.objects.filter(occupation_id__in=ids).values_list(
+            "occupation_id", "text_zh", "text_en"
+        )
+    )
+    requirements = _grouped(
+        Requirement.objects.filter(
+            work_content__function__level__standard__occupation_id__in=ids
+        ).values_list(
+            "work_content__function__level__standard__occupation_id", "text_zh", "text_en"
+        )
+    )
+    quotes = _grouped(
+        Quote.occupations.through.objects.filter(occupation_id__in=ids).values_list(
+            "occupation_id", "quote__text"
+        )
+    )
+
+    for o in occupations:
+        types = job_types[o.pk]
+        zh_names = [o.name_zh, *(zh for zh, _ in types)]
+        o.search_en_a = " ".join([o.name_en, *(en for _, en in types), o.code or ""])
+        o.search_zh_a = " ".join(
+            [cjk_tokens(" ".join(zh_names), unigrams=True), *map(pinyin_tokens, zh_names)]
+        )
+        o.search_en_b = " ".join(title for (title,) in titles[o.pk])
+        o.search_zh_b = cjk_tokens(" ".join(title for (title,) in titles[o.pk]))
+        o.search_en_c = o.definition_en
+        o.search_zh_c = cjk_tokens(o.definition_zh)
+        details = [*tasks[o.pk], *requirements[o.pk]]
+        o.search_en_d = " ".join([*(en for _, en in details), *(q for (q,) in quotes[o.pk])])
+        o.search_zh_d = cjk_tokens(" ".join(zh for zh, _ in details))
+
+
+def refresh_search_documents(ids: Iterable[int] | None = None, *, batch_size: int = 2000) -> int:
+    """Rebuild the search documents of these occupations (all when ids is None)."""
+    from catalogue.models import Occupation
+
+    queryset = Occupation.objects.only(
+        "code", "name_zh", "name_en", "definition_zh", "definition_en", *DOCUMENT_FIELDS
+    ).order_by("pk")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    done = 0
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last)[:batch_size])
+        if not chunk:
+            return done
+        build_documents(chunk)
+        _write(chunk)
+        done += len(chunk)
+        last = chunk[-1].pk
+
+
+def _write(occupations) -> None:
+    """One UPDATE for a batch (bulk_update's CASE expressions are far slower), leaving rows
+    whose documents did not change untouched."""
+    from catalogue.models import Occupation
+
+    table = Occupation._meta.db_table
+    columns = ", ".join(f"unnest(%s::text[]) AS {field}" for field in DOCUMENT_FIELDS)
+    assignments = ", ".join(f"{field} = v.{field}" for field in DOCUMENT_FIELDS)
+    old = ", ".join(f"o.{field}" for field in DOCUMENT_FIELDS)
+    new = ", ".join(f"v.{field}" for field in DOCUMENT_FIELDS)
+    sql = (
+        f"UPDATE {table} AS o SET {assignments} "
+        f"FROM (SELECT unnest(%s::bigint[]) AS id, {columns}) AS v "
+        f"WHERE o.id = v.id AND ({old}) IS DISTINCT FROM ({new})"
+    )
+    params = [[o.pk for o in occupations]]
+    params += [[getattr(o, field) for o in occupations] for field in DOCUMENT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def schedule_refresh(occupation_ids: Iterable[int]) -> None:
+    """Refresh these documents when the current transaction commits (at once outside one),
+    each occupation once however many of its rows changed."""
+    ids = {i for i in occupation_ids if i}
+    if not ids:
+        return
+    pending = getattr(connection, "_catalogue_search_pending", None)
+    if pending is None:
+        pending = connection._catalogue_search_pending = set()
+        transaction.on_commit(_flush)
+    pending.update(ids)
+
+
+def _flush() -> None:
+    from .vocabulary import add_terms
+
+    # `connection` is a proxy: read and clear the attribute through it.
+    ids = getattr(connection, "_catalogue_search_pending", None) or set()
+    connection._catalogue_search_pending = None
+    if ids:
+        refresh_search_documents(ids)
+        add_terms(ids)

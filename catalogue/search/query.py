@@ -1,0 +1,92 @@
+"""From what a person typed to a PostgreSQL text-search query.
+
+A query is split into Chinese runs and Latin text. A Chinese run matches as a phrase of its
+bigrams (a single character as itself). Latin text matches as English (stemmed, websearch syntax:
+quotes, -word, or), with its last word also as a prefix while the person is typing, and, when its
+letters read as pinyin, as the phrase of those syllables, the joined name or the initials.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+
+from .text import bigrams, cjk_runs, normalise, segment_pinyin
+
+MAX_QUERY_LENGTH = 200
+CODE_QUERY = re.compile(r"^\d(?:-\d{1,2}){0,3}-?$")
+WEBSEARCH_SYNTAX = re.compile(r'["\-]|\bor\b')
+
+
+@dataclass
+class ParsedQuery:
+    text: str  # cleaned, as shown back to the person
+    code_prefix: str = ""  # the query is a classification code or its start
+    search: SearchQuery | None = None  # None: nothing searchable (only punctuation, say)
+    cjk: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+
+def clean(query: str) -> str:
+    """Printable, trimmed, at most MAX_QUERY_LENGTH characters."""
+    text = "".join(ch for ch in (query or "") if ch.isprintable() or ch == " ")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def _raw(tokens: list[str], operator: str) -> SearchQuery:
+    # Only letters, digits and CJK characters reach here, so no tsquery syntax can leak in.
+    return SearchQuery(f" {operator} ".join(tokens), search_type="raw", config="simple")
+
+
+def _latin_query(text: str) -> SearchQuery | None:
+    plain = re.sub(r"[^0-9a-z\s\"'\-]", " ", text)
+    words = re.findall(r"[0-9a-z]+", plain)
+    if not words:
+        return None
+    query = SearchQuery(plain, search_type="websearch", config="english")
+    if WEBSEARCH_SYNTAX.search(plain):
+        return query  # quotes, -word or "or": the person means exactly that
+    raw = []  # alternative readings, each a raw tsquery over the unstemmed ('simple') tokens
+    if re.search(r"[0-9a-z]$", plain):
+        # Typing: the last word may be unfinished (supp → supply).
+        raw.append(" & ".join([*words[:-1], f"{words[-1]}:*"]))
+    syllables = segment_pinyin("".join(words))
+    if syllables:
+        raw.append(" <-> ".join(syllables))
+        raw.append("".join(syllables) + ":*")
+    if len(words) == 1 and words[0].isalpha() and 2 <= len(words[0]) <= 12:
+        raw.append(f"{words[0]}:*")  # initials: rgzn → rgznxls
+    if len(words) > 1 and raw:
+        # The English reading of all but the last word, stemmed, with the last as a prefix.
+        query |= SearchQuery(" ".join(words[:-1]), config="english") & _raw([f"{words[-1]}:*"], "&")
+        raw = raw[1:]
+    for alternative in dict.fromkeys(raw):
+        query |= SearchQuery(alternative, search_type="raw", config="simple")
+    return query
+
+
+def parse(query: str) -> ParsedQuery:
+    text = clean(query)
+    parsed = ParsedQuery(text=text)
+    if not text:
+        return parsed
+    if CODE_QUERY.match(text):
+        parsed.code_prefix = text.rstrip("-")
+        return parsed
+    lowered = normalise(text)
+    runs = cjk_runs(lowered)
+    parts = []
+    for run in runs:
+        parts.append(_raw(bigrams(run), "<->"))
+    latin = re.sub(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", " ", lowered)
+    latin_query = _latin_query(latin)
+    if latin_query is not None:
+        parts.append(latin_query)
+    if parts:
+        search = parts[0]
+        for part in parts[1:]:
+            search &= part
+        parsed.search = search
+    parsed.cjk = tuple(runs)
+    parsed.words = tuple(re.findall(r"[0-9a-z]+", latin))
+    return parsed

@@ -1,0 +1,96 @@
+"""Turning Chinese and English text into tokens PostgreSQL's text search can index.
+
+PostgreSQL has no Chinese parser: its default parser sees a run of Chinese characters as one
+word. So Chinese text is indexed as overlapping character bigrams (人工智能 → 人工 工智 智能),
+which lets any run of two or more characters match as a phrase of bigrams, and names also as
+single characters. Names are indexed in pinyin too: syllables (ren gong zhi neng), the whole
+name joined (rengongzhineng) and its initials (rgzn).
+"""
+
+import re
+import unicodedata
+from functools import cache
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
+
+# CJK Unified Ideographs and Extension A, and the compatibility block.
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+LATIN_WORD = re.compile(r"[0-9a-z]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters and digits to ASCII), lower case, no control characters."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+
+
+def cjk_runs(text: str) -> list[str]:
+    return CJK_RUN.findall(normalise(text))
+
+
+def bigrams(run: str) -> list[str]:
+    """人工智能 → [人工, 工智, 智能]; a single character stays itself."""
+    if len(run) < 2:
+        return [run] if run else []
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def cjk_tokens(text: str, *, unigrams: bool = False) -> str:
+    """Space-separated bigrams of every Chinese run (and its characters, for names)."""
+    parts = []
+    for run in cjk_runs(text):
+        parts.extend(bigrams(run))
+        if unigrams and len(run) > 1:
+            parts.extend(run)
+    return " ".join(parts)
+
+
+def pinyin_syllables(name_zh: str) -> list[str]:
+    return [s for s in lazy_pinyin(name_zh, style=Style.NORMAL, errors="ignore") if s.isalpha()]
+
+
+def pinyin_tokens(name_zh: str) -> str:
+    """Syllables, the whole name joined and its initials: ren gong … rengong… rg…"""
+    syllables = pinyin_syllables(name_zh)
+    if not syllables:
+        return ""
+    return " ".join([*syllables, "".join(syllables), "".join(s[0] for s in syllables)])
+
+
+@cache
+def _syllable_set() -> frozenset[str]:
+    """Every toneless pinyin syllable pypinyin knows (ü written v), built once."""
+    syllables = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            plain = unicodedata.normalize("NFD", reading)
+            plain = "".join(c for c in plain if not unicodedata.combining(c))
+            plain = plain.replace("ü", "v").lower()
+            if plain.isalpha() and plain.isascii():
+                syllables.add(plain)
+    # Interjection readings (m, n, ng, hm...) would let almost any English word parse as pinyin.
+    return frozenset(s for s in syllables if any(v in s for v in "aeiouv"))
+
+
+def segment_pinyin(text: str) -> list[str] | None:
+    """Split letters into pinyin syllables (rengongzhineng → ren gong zhi neng), fewest
+    syllables first; None when the letters are not pinyin."""
+    letters = re.sub(r"[\s']+", "", text.lower())
+    if not letters.isalpha() or not letters.isascii() or len(letters) > 60:
+        return None
+    syllables = _syllable_set()
+    best: list[list[str] | None] = [None] * (len(letters) + 1)
+    best[0] = []
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 6), end):
+            piece = letters[start:end]
+            if best[start] is not None and piece in syllables:
+                candidate = [*best[start], piece]
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[-1]
+
+
+def latin_words(text: str) -> list[str]:
+    return LATIN_WORD.findall(normalise(text))
