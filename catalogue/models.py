@@ -465,11 +465,10 @@ class Occupation(TimeStamped):
         ordering = [F("code").asc(nulls_last=True), "name_zh"]
         indexes = [
             models.Index(fields=["status", "code"], name="occupation_status_code"),
-            GinIndex(fields=["search_vector"], name="occupation_search_gin"),
-            # Code prefixes (4-04, 4-04-05) are LIKE 'x%' lookups.
-            models.Index(
-                fields=["code"], opclasses=["varchar_pattern_ops"], name="occupation_code_prefix"
-            ),
+            # fastupdate off: a read-mostly catalogue; a long pending list would make the planner
+            # cost the index too high and scan instead. (Code prefixes use the unique code's
+            # own varchar_pattern_ops index that Django adds.)
+            GinIndex(fields=["search_vector"], name="occupation_search_gin", fastupdate=False),
             models.Index(fields=["name_zh"], name="occupation_name_zh"),
             models.Index(Lower("name_en"), name="occupation_name_en_lower"),
             models.Index(fields=["announcement", "code"], name="occupation_announcement"),

@@ -59,11 +59,18 @@ def build_documents(occupations) -> None:
         types = job_types[o.pk]
         zh_names = [o.name_zh, *(zh for zh, _ in types)]
         o.search_en_a = " ".join([o.name_en, *(en for _, en in types), o.code or ""])
+        # The 'simple' columns also hold names and titles unstemmed, so a prefix typed so far
+        # (informat) matches the word (information) and not only its stem (inform).
         o.search_zh_a = " ".join(
-            [cjk_tokens(" ".join(zh_names), unigrams=True), *map(pinyin_tokens, zh_names)]
+            [
+                cjk_tokens(" ".join(zh_names), unigrams=True),
+                *map(pinyin_tokens, zh_names),
+                o.name_en,
+                *(en for _, en in types),
+            ]
         )
         o.search_en_b = " ".join(title for (title,) in titles[o.pk])
-        o.search_zh_b = cjk_tokens(" ".join(title for (title,) in titles[o.pk]))
+        o.search_zh_b = " ".join([cjk_tokens(o.search_en_b), o.search_en_b])
         o.search_en_c = o.definition_en
         o.search_zh_c = cjk_tokens(o.definition_zh)
         details = [*tasks[o.pk], *requirements[o.pk]]
@@ -115,23 +122,33 @@ def _write(occupations) -> None:
 
 def schedule_refresh(occupation_ids: Iterable[int]) -> None:
     """Refresh these documents when the current transaction commits (at once outside one),
-    each occupation once however many of its rows changed."""
+    each occupation once however many of its rows changed.
+
+    Every change registers a callback; the first to run refreshes all pending occupations and
+    the rest find nothing left. (Registering only once would stall after a rollback, which
+    drops the callback but not the pending set.)
+    """
     ids = {i for i in occupation_ids if i}
     if not ids:
         return
+    _pending().update(ids)
+    transaction.on_commit(_flush)
+
+
+def _pending() -> set[int]:
+    # `connection` is a proxy for this thread's connection: keep the set on it.
     pending = getattr(connection, "_catalogue_search_pending", None)
     if pending is None:
         pending = connection._catalogue_search_pending = set()
-        transaction.on_commit(_flush)
-    pending.update(ids)
+    return pending
 
 
 def _flush() -> None:
     from .vocabulary import add_terms
 
-    # `connection` is a proxy: read and clear the attribute through it.
-    ids = getattr(connection, "_catalogue_search_pending", None) or set()
-    connection._catalogue_search_pending = None
+    pending = _pending()
+    ids = set(pending)
+    pending.clear()
     if ids:
         refresh_search_documents(ids)
         add_terms(ids)

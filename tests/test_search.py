@@ -1,0 +1,254 @@
+import re
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalogue.models import AlternateTitle, Occupation
+from catalogue.search.query import MAX_QUERY_LENGTH, parse
+from catalogue.search.vocabulary import suggest
+
+from .factories import OccupationFactory
+from .helpers import index_for_search
+from .search_corpus import RELEVANCE_SET, TYPOS, build_competitors
+
+
+def ranked(query, n=10):
+    return list(Occupation.objects.search(query).by_relevance().values_list("slug", flat=True)[:n])
+
+
+class RelevanceTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        index_for_search()
+
+    def test_relevance_set(self):
+        self.assertGreaterEqual(len(RELEVANCE_SET), 40)
+        for query, slug, top in RELEVANCE_SET:
+            with self.subTest(query=query):
+                self.assertIn(slug, ranked(query, top), f"{query!r}: {ranked(query, 5)}")
+
+    def test_exact_matches_come_first(self):
+        cases = {
+            "4-04-05-05": "ai-trainer",  # code
+            "人工智能训练师": "ai-trainer",  # Chinese name
+            "AI TRAINER": "ai-trainer",  # English name, any case
+            "anchor with goods": "internet-marketer",  # alternate title
+            "数据标注员": "ai-trainer",  # job type
+        }
+        for query, slug in cases.items():
+            with self.subTest(query=query):
+                self.assertEqual(ranked(query, 1), [slug])
+
+    def test_whole_name_matches_rank_above_text_matches(self):
+        # 人工智能 is inside three names; the one named exactly more fully is not outranked by
+        # an occupation whose text merely mentions it.
+        top = ranked("人工智能", 3)
+        self.assertEqual(
+            set(top),
+            {
+                "ai-trainer",
+                "ren-gong-zhi-neng-gong-cheng-ji-shu-ren-yuan",
+                "sheng-cheng-shi-ren-gong-zhi-neng-xi-tong-ying-yong-yuan",
+            },
+        )
+
+    def test_websearch_syntax(self):
+        self.assertEqual(ranked('"supply chain" -manager'), [])
+        self.assertIn("ai-trainer", ranked("trainer or marketer"))
+        self.assertIn("internet-marketer", ranked("trainer or marketer"))
+        self.assertEqual(ranked('"chain supply"'), [])  # a phrase keeps its order
+
+    def test_ties_are_broken_by_code(self):
+        for code, name in [
+            ("4-04-05-93", "丙测试员"),
+            ("4-04-05-91", "甲测试员"),
+            ("4-04-05-92", "乙测试员"),
+        ]:
+            OccupationFactory(code=code, name_zh=name, name_en="", slug=f"t{code[-2:]}")
+        index_for_search()
+        # Three names of the same length rank equal and come in code order; a longer name follows.
+        self.assertEqual(ranked("测试员"), ["t91", "t92", "t93", "information-security-tester"])
+
+    def test_typos_get_a_suggestion_that_finds_the_occupation(self):
+        for typed, expected, slug in TYPOS:
+            with self.subTest(typed=typed):
+                self.assertEqual(suggest(typed), expected)
+                self.assertEqual(ranked(expected, 1), [slug])
+
+    def test_known_words_get_no_suggestion(self):
+        self.assertIsNone(suggest("supply chain"))
+        self.assertIsNone(suggest("人工智能"))
+
+    def test_the_page_offers_the_suggestion_as_a_link(self):
+        response = self.client.get(reverse("catalogue:occupation-list"), {"q": "suply chain"})
+        self.assertContains(response, "Did you mean")
+        self.assertContains(response, 'href="?q=supply+chain"')
+
+
+class QueryParsingTests(TestCase):
+    def test_hostile_input_is_cleaned_or_ignored(self):
+        for query in [
+            "",
+            "   ",
+            "\x00",
+            "🙂",
+            '"',
+            "'",
+            "; DROP TABLE x; --",
+            "%_\\",
+            "!!!",
+            "a" * 10_000,
+            "(((",
+            "<->",
+            "a:*",
+            "& | !",
+        ]:
+            with self.subTest(query=query[:20]):
+                parsed = parse(query)
+                self.assertLessEqual(len(parsed.text), MAX_QUERY_LENGTH)
+                list(Occupation.objects.search(parsed).by_relevance())  # no database error
+
+    def test_code_queries(self):
+        self.assertEqual(parse("4-04").code_prefix, "4-04")
+        self.assertEqual(parse("4-04-05-05").code_prefix, "4-04-05-05")
+        self.assertEqual(parse("4-04-").code_prefix, "4-04")
+        self.assertEqual(parse("404").code_prefix, "")
+
+    def test_empty_query_matches_nothing(self):
+        OccupationFactory()
+        self.assertFalse(Occupation.objects.search("   ").exists())
+
+
+class SearchPageTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        index_for_search()
+
+    def test_empty_query_is_the_browse_list_in_code_order(self):
+        response = self.client.get(reverse("catalogue:occupation-list"))
+        codes = [o.code for o in response.context["occupations"] if o.code]
+        self.assertEqual(codes, sorted(codes))
+
+    def test_snippets_mark_matches_in_escaped_text(self):
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        occupation.definition_en = (
+            "Trains AI systems & labels data; if score < 5 then trainers check."
+        )
+        occupation.save()
+        index_for_search()
+        response = self.client.get(reverse("catalogue:occupation-list"), {"q": "trainer"})
+        html = response.content.decode()
+        self.assertIn("systems &amp; labels data; if score &lt; 5", html)
+        self.assertIn("<mark>", html)
+        marks = re.findall(r"<mark>(.*?)</mark>", html)
+        self.assertTrue(all("trainer" in m.lower() for m in marks), marks)
+
+    def test_chinese_snippet_marks_the_run(self):
+        response = self.client.get(reverse("catalogue:occupation-list"), {"q": "智能训练"})
+        self.assertContains(response, "<mark>智能训练</mark>")
+
+    def test_hostile_queries_answer_a_normal_page(self):
+        for query in [
+            "   ",
+            "x" * 10_000,
+            "a\x00b",
+            "🙂",
+            '"',
+            "'; DROP TABLE x; --",
+            "%_\\",
+            "<script>",
+        ]:
+            with self.subTest(query=query[:20]):
+                response = self.client.get(reverse("catalogue:occupation-list"), {"q": query})
+                self.assertEqual(response.status_code, 200)
+                self.assertNotContains(response, "<script>")
+
+    def count_queries(self, params):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(reverse("catalogue:occupation-list"), params)
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def test_a_search_page_runs_a_fixed_number_of_queries(self):
+        few = self.count_queries({"q": "训练师"})
+        many = self.count_queries({"q": "师"})
+        self.assertGreater(Occupation.objects.search("师").count(), 10)
+        self.assertEqual(few, many)
+        self.assertEqual(
+            self.count_queries({"q": "工程", "major": "2", "digital": "yes"}),
+            self.count_queries({"q": "管理", "major": "4", "digital": "no"}),
+        )
+        self.assertLessEqual(many, 16)
+
+
+class SearchIndexTests(TestCase):
+    """On a catalogue large enough for the planner to care, search uses the GIN index."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from tests.factories import MinorGroupFactory
+
+        minor = MinorGroupFactory(code="4-04-05")
+        words = ["数据", "网络", "智能", "平台", "物流", "健康", "直播", "安全", "工业", "农业"]
+        roles = ["管理师", "操作员", "工程技术人员", "服务师", "设计师"]
+        occupations = [
+            Occupation(
+                code=None,
+                kind="role",
+                name_zh=f"{words[i % 10]}{words[(i // 10) % 10]}{roles[i % 5]}{i}",
+                name_en=f"Synthetic role {i}",
+                slug=f"synthetic-{i}",
+                definition_zh=f"从事{words[(i // 7) % 10]}相关工作的人员。",
+                status="published",
+            )
+            for i in range(4000)
+        ]
+        Occupation.objects.bulk_create(occupations, batch_size=1000)
+        OccupationFactory(
+            code="4-04-05-05",
+            minor_group=minor,
+            name_zh="人工智能训练师",
+            name_en="AI trainer",
+            slug="ai-trainer",
+        )
+        index_for_search()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE catalogue_occupation")
+
+    def test_search_uses_the_gin_index(self):
+        for query in ["训练师", "AI trainer", "rgznxls", "rengong zhineng"]:
+            with self.subTest(query=query):
+                plan = Occupation.objects.search(query).by_relevance()[:25].explain()
+                self.assertIn("occupation_search_gin", plan)
+                self.assertNotIn("Seq Scan on catalogue_occupation", plan)
+
+    def test_code_prefix_uses_the_pattern_index(self):
+        plan = Occupation.objects.search("4-04-05").by_relevance()[:25].explain()
+        self.assertIn("Index Scan using catalogue_occupation_code_", plan)
+        self.assertIn("~>=~ '4-04-05'", plan)  # a range scan on the pattern index
+
+
+class SearchDocumentUpkeepTests(TestCase):
+    """Saving anything a document is built from refreshes it when the transaction commits."""
+
+    def test_document_follows_related_rows(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            occupation = OccupationFactory(name_zh="人工智能训练师", name_en="AI trainer")
+        self.assertEqual(ranked("rgznxls"), [occupation.slug])
+        with self.captureOnCommitCallbacks(execute=True):
+            AlternateTitle.objects.create(occupation=occupation, title="machine teacher")
+        self.assertEqual(ranked("machine teacher"), [occupation.slug])
+        with self.captureOnCommitCallbacks(execute=True):
+            occupation.job_types.create(name_zh="数据标注员", name_en="Data labeller")
+        self.assertEqual(ranked("数据标注员"), [occupation.slug])
+        with self.captureOnCommitCallbacks(execute=True):
+            occupation.job_types.all().delete()
+        self.assertEqual(ranked("数据标注员"), [])
