@@ -1,0 +1,202 @@
+from django.test import TestCase
+from django.urls import reverse
+
+from catalogue.filters import OccupationFilter
+from catalogue.models import Occupation, StandardLevel
+
+from .helpers import index_for_search
+from .search_corpus import build_competitors
+
+LIST = reverse("catalogue:occupation-list")
+
+
+class FilterTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        standard = Occupation.objects.get(slug="ai-trainer").skill_standards.get()
+        StandardLevel.objects.create(standard=standard, level=3)
+        index_for_search()
+
+    def slugs(self, params):
+        response = self.client.get(LIST, {**params, "page": 1})
+        self.assertEqual(response.status_code, 200)
+        return {o.slug for o in response.context["paginator"].object_list}
+
+    def test_every_filter_choice(self):
+        everything = Occupation.objects.all()
+        cases = {
+            "major": {
+                "2": everything.filter(code__startswith="2-"),
+                "4": everything.filter(code__startswith="4-"),
+            },
+            "middle": {"4-04": everything.filter(code__startswith="4-04-")},
+            "minor": {"4-04-05": everything.filter(code__startswith="4-04-05-")},
+            "digital": {
+                "yes": everything.filter(is_digital=True),
+                "no": everything.filter(is_digital=False),
+            },
+            "green": {
+                "yes": everything.filter(is_green=True),
+                "no": everything.filter(is_green=False),
+            },
+            "announcement": {"batch-2": everything.filter(announcement__key="batch-2")},
+            "standard": {
+                "yes": everything.filter(skill_standards__isnull=False),
+                "no": everything.filter(skill_standards__isnull=True),
+            },
+            "level": {"3": everything.filter(slug="ai-trainer"), "5": everything.none()},
+        }
+        for name, choices in cases.items():
+            for value, expected in choices.items():
+                with self.subTest(filter=name, value=value):
+                    self.assertEqual(
+                        self.slugs({name: value}), set(expected.values_list("slug", flat=True))
+                    )
+
+    def test_invalid_values_show_a_message_and_are_ignored(self):
+        all_slugs = set(Occupation.objects.values_list("slug", flat=True))
+        for name, value in [
+            ("major", "9"),
+            ("middle", "x"),
+            ("digital", "maybe"),
+            ("announcement", "batch-99"),
+            ("level", "7"),
+            ("sort", "random"),
+            ("standard", "1"),
+        ]:
+            with self.subTest(filter=name, value=value):
+                response = self.client.get(LIST, {name: value})
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "not valid and were ignored")
+                self.assertEqual(
+                    {o.slug for o in response.context["paginator"].object_list}, all_slugs
+                )
+
+    def test_bad_page_numbers_show_a_page(self):
+        for page in ["abc", "0", "-1", "99999", "1.5"]:
+            with self.subTest(page=page):
+                self.assertEqual(self.client.get(LIST, {"page": page}).status_code, 200)
+
+    def test_filters_combine_with_search(self):
+        self.assertEqual(
+            self.slugs({"q": "人工智能", "major": "4"}),
+            {"ai-trainer", "sheng-cheng-shi-ren-gong-zhi-neng-xi-tong-ying-yong-yuan"},
+        )
+        self.assertEqual(
+            self.slugs({"q": "人工智能", "major": "2"}),
+            {"ren-gong-zhi-neng-gong-cheng-ji-shu-ren-yuan"},
+        )
+
+    def test_sorts(self):
+        def order(sort, q=""):
+            response = self.client.get(LIST, {"sort": sort, "q": q})
+            return [o.slug for o in response.context["occupations"]]
+
+        by_code = order("code")
+        codes = [Occupation.objects.get(slug=s).code for s in by_code]
+        self.assertEqual([c for c in codes if c], sorted(c for c in codes if c))
+        by_name = order("name")
+        pinyin = [Occupation.objects.get(slug=s).name_pinyin for s in by_name]
+        self.assertEqual(pinyin, sorted(pinyin))
+        newest = order("newest")
+        # Batch 3 (2020-07-06) is the newest in the seed; its two occupations in code order.
+        self.assertEqual(newest[:2], ["internet-marketer", "information-security-tester"])
+        self.assertEqual(order("relevance", "训练师")[0], "ai-trainer")
+
+
+class FacetTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        index_for_search()
+
+    def facets(self, params):
+        response = self.client.get(LIST, params)
+        return {
+            f["name"]: {o["value"]: o for o in f["options"]} for f in response.context["facets"]
+        }
+
+    def test_counts_follow_the_query_and_the_other_filters(self):
+        facets = self.facets({"q": "人工智能"})
+        self.assertEqual(facets["major"]["2"]["count"], 1)
+        self.assertEqual(facets["major"]["4"]["count"], 2)
+        self.assertNotIn("middle", facets)  # shown once a major group is chosen
+
+        facets = self.facets({"q": "人工智能", "major": "4"})
+        # The major facet ignores its own choice, so the other option still counts.
+        self.assertEqual(facets["major"]["2"]["count"], 1)
+        self.assertTrue(facets["major"]["4"]["active"])
+        self.assertEqual(facets["middle"]["4-04"]["count"], 2)
+        self.assertEqual(facets["digital"]["yes"]["count"], 2)
+
+    def test_each_count_is_what_the_link_shows(self):
+        for name, options in self.facets({"q": "师"}).items():
+            for value, option in options.items():
+                with self.subTest(facet=name, value=value):
+                    response = self.client.get(LIST + option["url"])
+                    if not option["active"]:
+                        self.assertEqual(response.context["paginator"].count, option["count"])
+
+    def test_links_are_shareable_urls(self):
+        facets = self.facets({"q": "师", "sort": "code", "page": "2"})
+        self.assertEqual(facets["major"]["4"]["url"], "?q=%E5%B8%88&sort=code&major=4")
+
+    def test_facet_queries_are_bounded(self):
+        base = OccupationFilter({"q": "师"}, queryset=Occupation.objects.all())
+        with self.assertNumQueries(
+            7
+        ):  # major, digital, green, announcement, standard, level + choices
+            base.facets()
+
+
+class ClassificationPageTests(TestCase):
+    fixtures = ["seed"]
+
+    def test_tree_with_counts_and_links(self):
+        response = self.client.get(reverse("catalogue:classification"))
+        self.assertContains(response, "信息传输、软件和信息技术服务人员")
+        self.assertContains(
+            response, 'href="/occupations/?major=4&amp;middle=4-04&amp;minor=4-04-05"'
+        )
+        groups = {g.code: g for g in response.context["groups"]}
+        self.assertEqual(groups["4"].occupation_count, 7)
+        self.assertEqual(groups["2"].occupation_count, 1)
+        self.assertEqual(response.context["uncoded"], 8)
+
+    def test_query_count_does_not_grow_with_the_tree(self):
+        with self.assertNumQueries(5):  # session-less: counts, uncoded, three levels
+            self.client.get(reverse("catalogue:classification"))
+
+
+class AutocompleteTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        index_for_search()
+
+    def test_suggestions(self):
+        url = reverse("catalogue:occupation-autocomplete")
+        for query, first in [
+            ("训练", "人工智能训练师 (AI trainer)"),
+            ("supp", "供应链管理师 (Supply chain manager)"),
+            ("rgznxls", "人工智能训练师 (AI trainer)"),
+        ]:
+            with self.subTest(query=query):
+                data = self.client.get(url, {"q": query}).json()
+                self.assertEqual(data["results"][0]["label"], first)
+                self.assertTrue(data["results"][0]["url"].startswith("/occupations/"))
+        self.assertLessEqual(len(self.client.get(url, {"q": "师"}).json()["results"]), 8)
+        self.assertEqual(self.client.get(url, {"q": ""}).json()["results"], [])
+        self.assertEqual(self.client.get(url, {"q": "\x00'\""}).status_code, 200)
+
+    def test_search_box_is_wired_to_it(self):
+        response = self.client.get("/")
+        self.assertContains(response, 'data-autocomplete="/occupations/autocomplete/"')
+        self.assertContains(response, "js/autocomplete.js")
