@@ -96,7 +96,7 @@ class OccupationFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         if not self.parsed.text:
             return queryset
-        return queryset.search(self.parsed)
+        return queryset.matching(self.parsed)
 
     def filter_code_prefix(self, queryset, name, value):
         return queryset.filter(code__startswith=f"{value}-")
@@ -120,7 +120,7 @@ class OccupationFilter(django_filters.FilterSet):
         queryset = super().qs
         sort = self.sort_key
         if sort == "relevance" and self.parsed.text:
-            return queryset.by_relevance()
+            return queryset.ranked(self.parsed).by_relevance()
         if sort == "name":
             return queryset.order_by("name_pinyin", "name_zh", "pk")
         if sort == "newest":

@@ -76,27 +76,40 @@ class OccupationQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Occupations matching the query, best first: an exact code, name, alternate title or
-        job type, then whole-name matches, then by weighted text rank; ties by code.
-
-        ``query`` is what was typed or a ParsedQuery. An empty query matches nothing.
+        """Occupations matching the query, ready for by_relevance(): an exact code, name,
+        alternate title or job type first, then whole-name matches, then by weighted text
+        rank. ``query`` is what was typed or a ParsedQuery; an empty query matches nothing.
         """
+        parsed = query if isinstance(query, ParsedQuery) else parse(query)
+        return self.matching(parsed).ranked(parsed)
+
+    def matching(self, query):
+        """Only the condition of search(): what filters and facet counts need."""
+        parsed = query if isinstance(query, ParsedQuery) else parse(query)
+        if parsed.code_prefix:
+            return self.filter(code__startswith=parsed.code_prefix)
+        if parsed.search is None:  # nothing searchable: only punctuation or symbols
+            return self.none()
+        return self.filter(search_vector=parsed.search)
+
+    def ranked(self, query):
+        """The ranking of search() (aliases exact and rank) without its condition."""
         from .models import AlternateTitle, JobType
 
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
-        if parsed.code_prefix:
-            return self.filter(code__startswith=parsed.code_prefix).alias(
+        if parsed.code_prefix or parsed.search is None:
+            return self.alias(
                 exact=Case(When(code=parsed.code_prefix, then=Value(3)), default=Value(0)),
                 # A cast, not a bare constant: PostgreSQL refuses ORDER BY a literal.
                 rank=Cast(Value(0.0), FloatField()),
             )
-        if parsed.search is None:  # nothing searchable: only punctuation or symbols
-            return self.none().alias(exact=Value(0), rank=Cast(Value(0.0), FloatField()))
         text = parsed.text
         exact = (
             Q(name_zh=text)
             | Q(name_en__iexact=text)
-            | Exists(AlternateTitle.objects.filter(occupation=OuterRef("pk"), title__iexact=text))
+            | Exists(
+                AlternateTitle.objects.filter(occupation=OuterRef("pk"), title__iexact=text)
+            )
             | Exists(
                 JobType.objects.filter(
                     Q(name_zh=text) | Q(name_en__iexact=text), occupation=OuterRef("pk")
@@ -108,7 +121,7 @@ class OccupationQuerySet(models.QuerySet):
             whole_name |= Q(name_zh__contains=run)
         if parsed.words:
             whole_name |= Q(name_en__icontains=" ".join(parsed.words))
-        return self.filter(search_vector=parsed.search).alias(
+        return self.alias(
             exact=Case(When(exact, then=Value(2)), When(whole_name, then=Value(1)), default=0),
             # Normalisation 1: divide by 1 + log(length), so long texts do not win by volume.
             rank=SearchRank(F("search_vector"), parsed.search, normalization=Value(1)),
