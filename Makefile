@@ -15,7 +15,7 @@ help:
 	@echo "make format     ruff format and safe fixes"
 	@echo "make seed       load the seed fixtures again (overwrites seed records)"
 	@echo "make superuser  create an admin user"
-	@echo "make bench      run the benchmarks in bench/ (needs CATALOGUE_DATA_DIR)"
+	@echo "make bench      run the benchmarks in bench/ (the import one needs CATALOGUE_DATA_DIR)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -44,7 +44,10 @@ seed: $(STAMP)
 	$(PY) manage.py loaddata seed
 
 bench: $(STAMP)
-	$(PY) bench/import_classification.py
+	$(PY) bench/search_relevance.py
+	$(PY) bench/search.py
+	@if [ -n "$$CATALOGUE_DATA_DIR" ]; then $(PY) bench/import_classification.py; \
+		else echo "bench/import_classification.py skipped: set CATALOGUE_DATA_DIR"; fi
 
 superuser: $(STAMP)
 	$(PY) manage.py createsuperuser

@@ -1,8 +1,9 @@
 """The occupation list's filters and facets: one FilterSet for the page (and the API)."""
 
 import django_filters
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Left
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -157,61 +158,92 @@ class OccupationFilter(django_filters.FilterSet):
         return list(choices() if callable(choices) else choices)
 
     def facets(self) -> list[dict]:
-        """For each facet shown, its options with counts; one query per facet.
+        """For each facet shown, its options with counts for the query and the other filters.
 
+        The facets whose filter is not in use all count over the filtered list, so they share
+        one GROUPING SETS query (which also gives the list's total); each facet in use needs a
+        query of its own, without its own filter. Levels, in another table, take one more.
         Middle groups show once a major group is chosen, minor groups once a middle one is.
         """
         active = {name: self.cleaned_data.get(name) or "" for name in self.FACETS}
         parents = {"middle": "major", "minor": "middle"}
+        shown = [f for f in self.FACETS if not parents.get(f) or active[parents[f]]]
+        grouped = [f for f in shown if f in GROUP_KEYS]
+        idle = [f for f in grouped if not active[f]]
+        counts, self.total = _grouped_counts(self._queryset_without(None), idle)
+        for facet in grouped:
+            if active[facet]:
+                counts[facet] = _grouped_counts(self._queryset_without(facet), [facet])[0][facet]
+        if "level" in shown:
+            counts["level"] = self._level_counts(self._queryset_without("level"))
+        announcements = {str(pk): key for pk, key in Announcement.objects.values_list("pk", "key")}
+        counts["announcement"] = {
+            announcements.get(pk, pk): n for pk, n in counts.get("announcement", {}).items()
+        }
         facets = []
-        for facet in self.FACETS:
+        for facet in shown:
             parent = parents.get(facet)
-            if parent and not active[parent]:
-                continue
-            counts = self._counts(facet, self._queryset_without(facet))
             options = [
                 {
                     "value": value,
                     "label": label,
-                    "count": counts.get(value, 0),
+                    "count": counts[facet].get(value, 0),
                     "active": active[facet] == value,
                 }
                 for value, label in self._choices(facet)
                 if (not parent or value.startswith(f"{active[parent]}-"))
-                and (counts.get(value) or active[facet] == value)
+                and (counts[facet].get(value) or active[facet] == value)
             ]
             facets.append({"name": facet, "label": self.filters[facet].label, "options": options})
         return facets
 
-    def _counts(self, facet: str, queryset) -> dict[str, int]:
-        if facet in {"major", "middle", "minor"}:
-            length = {"major": 1, "middle": 4, "minor": 7}[facet]
-            rows = (
-                queryset.exclude(code=None).values(key=Left("code", length)).annotate(n=Count("pk"))
-            )
-            return {row["key"]: row["n"] for row in rows}
-        if facet in self.FLAG_FIELDS:
-            field = self.FLAG_FIELDS[facet]
-            return queryset.aggregate(
-                yes=Count("pk", filter=Q(**{field: True})),
-                no=Count("pk", filter=Q(**{field: False})),
-            )
-        if facet == "announcement":
-            rows = (
-                queryset.exclude(announcement=None)
-                .values(key=F("announcement__key"))
-                .annotate(n=Count("pk"))
-            )
-            return {row["key"]: row["n"] for row in rows}
-        if facet == "standard":
-            return queryset.alias(has=HAS_STANDARD).aggregate(
-                yes=Count("pk", filter=Q(has=True)), no=Count("pk", filter=Q(has=False))
-            )
-        if facet == "level":
-            rows = (
-                StandardLevel.objects.filter(standard__occupation__in=queryset.values("pk"))
-                .values("level")
-                .annotate(n=Count("standard__occupation", distinct=True))
-            )
-            return {str(row["level"]): row["n"] for row in rows}
-        raise ValueError(facet)
+    def _level_counts(self, queryset) -> dict[str, int]:
+        rows = (
+            StandardLevel.objects.filter(standard__occupation__in=queryset.values("pk"))
+            .values("level")
+            .annotate(n=Count("standard__occupation", distinct=True))
+        )
+        return {str(row["level"]): row["n"] for row in rows}
+
+
+# Each facet's key, as SQL over the filtered rows (see _grouped_counts).
+GROUP_KEYS = {
+    "major": "LEFT(b.code, 1)",
+    "middle": "LEFT(b.code, 4)",
+    "minor": "LEFT(b.code, 7)",
+    "digital": "CASE WHEN b.is_digital THEN 'yes' ELSE 'no' END",
+    "green": "CASE WHEN b.is_green THEN 'yes' ELSE 'no' END",
+    "announcement": "b.announcement_id::text",
+    "standard": "CASE WHEN b.has_standard THEN 'yes' ELSE 'no' END",
+}
+
+
+def _grouped_counts(queryset, facets: list[str]) -> tuple[dict[str, dict[str, int]], int]:
+    """Counts per key of each facet, and the total, in one pass over the filtered rows."""
+    base = queryset.order_by().annotate(has_standard=HAS_STANDARD)
+    base = base.values("code", "is_digital", "is_green", "announcement_id", "has_standard")
+    try:
+        sql, params = base.query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
+        return {f: {} for f in facets}, 0
+    keys = [GROUP_KEYS[f] for f in facets]
+    columns = "".join(f"{key}, " for key in keys)
+    sets = "".join(f"({key}), " for key in keys)
+    grouping = f"GROUPING({', '.join(keys)})" if keys else "0"
+    query = (
+        f"SELECT {columns}{grouping} AS g, COUNT(*) FROM ({sql}) AS b "
+        f"GROUP BY GROUPING SETS ({sets}())"
+    )
+    counts: dict[str, dict[str, int]] = {f: {} for f in facets}
+    total = 0
+    everything = (1 << len(keys)) - 1  # GROUPING sets a bit for each key not grouped by
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for *values, g, n in cursor.fetchall():
+            if g == everything:
+                total = n
+                continue
+            for i, facet in enumerate(facets):
+                if not g & (1 << (len(keys) - 1 - i)) and values[i] is not None:
+                    counts[facet][values[i]] = n
+    return counts, total

@@ -107,9 +107,7 @@ class OccupationQuerySet(models.QuerySet):
         exact = (
             Q(name_zh=text)
             | Q(name_en__iexact=text)
-            | Exists(
-                AlternateTitle.objects.filter(occupation=OuterRef("pk"), title__iexact=text)
-            )
+            | Exists(AlternateTitle.objects.filter(occupation=OuterRef("pk"), title__iexact=text))
             | Exists(
                 JobType.objects.filter(
                     Q(name_zh=text) | Q(name_en__iexact=text), occupation=OuterRef("pk")

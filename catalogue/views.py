@@ -47,15 +47,16 @@ class HomeView(TemplateView):
         )
 
 
-def _with_params(request, changes: dict) -> str:
-    """The current query string with these parameters set (None removes one), page reset."""
+def _with_params(request, changes: dict):
+    """The current parameters with these set (None removes one) and the page reset, for
+    {% querystring %}, which takes only literal names itself."""
     params = request.GET.copy()
     for key, value in {**changes, "page": None}.items():
         if value is None:
             params.pop(key, None)
         else:
             params[key] = value
-    return f"?{params.urlencode()}" if params else "?"
+    return params
 
 
 class OccupationListView(ListView):
@@ -81,21 +82,24 @@ class OccupationListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range or not a number shows the nearest page, never an error.
         paginator = self.get_paginator(queryset, page_size)
+        # The facets' query already counted the list: spare the paginator its COUNT(*).
+        paginator.count = self.facets_total
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
+        facets = self.filterset.facets()
+        self.facets_total = self.filterset.total
         context = super().get_context_data(**kwargs)
         parsed = self.filterset.parsed
         page = context["page_obj"]
         suggestion = None
         if parsed.words and page.paginator.count < self.SUGGEST_BELOW:
             suggestion = suggest(parsed.text)
-        facets = self.filterset.facets()
         for facet in facets:
             for option in facet["options"]:
                 value = None if option["active"] else option["value"]
-                option["url"] = _with_params(self.request, {facet["name"]: value})
+                option["params"] = _with_params(self.request, {facet["name"]: value})
         context.update(
             filter=self.filterset,
             query=parsed.text,
@@ -104,7 +108,14 @@ class OccupationListView(ListView):
             snippets=snippets(page.object_list, parsed) if parsed.text else {},
             suggestion=suggestion,
             sort=self.filterset.sort_key,
-            invalid={name: errors for name, errors in self.filterset.form.errors.items()},
+            invalid=[
+                {
+                    "label": self.filterset.filters[name].label,
+                    "errors": errors,
+                    "remove_params": _with_params(self.request, {name: None}),
+                }
+                for name, errors in self.filterset.form.errors.items()
+            ],
         )
         return context
 
