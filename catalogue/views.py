@@ -42,7 +42,9 @@ class HomeView(TemplateView):
             figures=Figure.objects.filter(featured=True)
             .select_related("source")
             .order_by("source__key", "position")[:4],
-            catalogue_data_dir=settings.CATALOGUE_DATA_DIR,
+            # The hint on loading the whole classification, until something has been imported.
+            seed_only=not settings.CATALOGUE_DATA_DIR
+            and not Occupation.objects.filter(imported_at__isnull=False).exists(),
             **kwargs,
         )
 

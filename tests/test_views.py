@@ -36,6 +36,15 @@ class SeededPagesTests(TestCase):
     def test_home_drops_the_hint_when_the_data_is_configured(self):
         self.assertNotContains(self.client.get("/"), "CATALOGUE_DATA_DIR")
 
+    @override_settings(CATALOGUE_DATA_DIR=None)
+    def test_home_drops_the_hint_once_the_classification_was_imported(self):
+        from django.utils import timezone
+
+        Occupation.objects.filter(slug="ai-trainer").update(imported_at=timezone.now())
+        response = self.client.get("/")
+        self.assertNotContains(response, "CATALOGUE_DATA_DIR")
+        self.assertContains(response, 'href="/announcements/batch-3/"')
+
     def test_list_is_paginated_in_code_order(self):
         response = self.client.get(reverse("catalogue:occupation-list"))
         codes = [o.code for o in response.context["occupations"]]
