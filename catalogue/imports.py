@@ -241,6 +241,17 @@ def _flag(row: Row, column: str, path: Path) -> bool:
 # --- Writing ----------------------------------------------------------------------------------
 
 
+def _apply(report: ImportReport, kind: str, obj, values: dict, owned: Iterable[str]) -> list[str]:
+    """Set the imported values of the owned fields no curator changed; count the record as
+    unchanged or as keeping curated values; return the names of the fields that changed."""
+    changed, kept = _changes(obj, values, owned)
+    if kept:
+        report.kept_curated[kind] += 1
+    if not changed:
+        report.unchanged[kind] += 1
+    return changed
+
+
 def _changes(obj, values: dict, owned: Iterable[str]) -> tuple[list[str], list[str]]:
     """The owned fields whose imported value differs, and those kept because curated."""
     changed, kept = [], []
@@ -431,13 +442,9 @@ def classification_import(
                         setattr(group, f"{parent_field}_id", parent)
                     create.append(group)
                     continue
-                changed, kept = _changes(group, values, owned)
-                if kept:
-                    report.kept_curated[f"{level} groups"] += 1
+                changed = _apply(report, f"{level} groups", group, values, owned)
                 if changed:
                     update[group] = changed
-                else:
-                    report.unchanged[f"{level} groups"] += 1
             report.created[f"{level} groups"] += len(create)
             report.updated[f"{level} groups"] += len(update)
             _save(model, create=create, update=update, reason=reason)
@@ -463,7 +470,9 @@ def classification_import(
             }
             occupation = existing.get(row["code"])
             if occupation is None:
-                slug = _unique_slug(row["name_zh"], row["code"], slugs)
+                slug = services.occupation_slug(
+                    name_zh=row["name_zh"], code=row["code"], taken=slugs
+                )
                 occupation = Occupation(
                     code=row["code"],
                     slug=slug,
@@ -477,15 +486,11 @@ def classification_import(
                 occupation.refresh_derived_fields()
                 create.append(occupation)
             else:
-                changed, kept = _changes(occupation, values, OCCUPATION_OWNED_FIELDS)
-                if kept:
-                    report.kept_curated["occupations"] += 1
+                changed = _apply(report, "occupations", occupation, values, OCCUPATION_OWNED_FIELDS)
                 if changed:
                     occupation.imported_at = now
                     occupation.refresh_derived_fields()
                     update[occupation] = [*changed, "imported_at", "name_pinyin"]
-                else:
-                    report.unchanged["occupations"] += 1
             if done % 100 == 0 or done == len(rows):
                 progress(done)
         report.created["occupations"] += len(create)
@@ -503,19 +508,6 @@ def _refresh_search(occupations) -> None:
     if occupations:
         refresh_search_documents([o.pk for o in occupations])
         rebuild_vocabulary()
-
-
-def _unique_slug(name_zh: str, code: str | None, taken: set[str]) -> str:
-    base = services.slugify_name(name_zh=name_zh)
-    for candidate in [base, f"{base}-{code}" if code else None]:
-        if candidate and candidate not in taken:
-            taken.add(candidate)
-            return candidate
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    taken.add(f"{base}-{n}")
-    return f"{base}-{n}"
 
 
 # --- The new-occupation batches ---------------------------------------------------------------
@@ -624,15 +616,13 @@ def announcements_import(
                 )
                 report.created["announcements"] += 1
             else:
-                changed, kept = _changes(announcement, values, ANNOUNCEMENT_OWNED_FIELDS)
-                if kept:
-                    report.kept_curated["announcements"] += 1
+                changed = _apply(
+                    report, "announcements", announcement, values, ANNOUNCEMENT_OWNED_FIELDS
+                )
                 if changed:
                     announcement._change_reason = reason
                     announcement.save()
                     report.updated["announcements"] += 1
-                else:
-                    report.unchanged["announcements"] += 1
             announcements[number] = announcement
 
         uncoded = {
@@ -657,7 +647,7 @@ def announcements_import(
                     occupation = Occupation(
                         code=None,
                         name_zh=row["name_zh"],
-                        slug=_unique_slug(row["name_zh"], None, slugs),
+                        slug=services.occupation_slug(name_zh=row["name_zh"], taken=slugs),
                         kind=Occupation.Kind.OCCUPATION,
                         status=Occupation.Status.PUBLISHED,
                         announcement=announcement,
@@ -675,15 +665,15 @@ def announcements_import(
                     uncoded[row["name_zh"]] = occupation
                     create.append(occupation)
                     continue
-            changed, kept = _changes(
-                occupation, {"announcement": announcement}, OCCUPATION_ANNOUNCEMENT_FIELDS
+            changed = _apply(
+                report,
+                "occupation links",
+                occupation,
+                {"announcement": announcement},
+                OCCUPATION_ANNOUNCEMENT_FIELDS,
             )
-            if kept:
-                report.kept_curated["occupations"] += 1
             if changed:
                 update[occupation] = changed
-            else:
-                report.unchanged["occupation links"] += 1
             if done % 20 == 0 or done == len(rows):
                 progress(done)
         report.created["uncoded occupations"] += len(create)

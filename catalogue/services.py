@@ -16,15 +16,19 @@ def slugify_name(*, name_en: str = "", name_zh: str = "") -> str:
     return _NON_SLUG.sub("-", text.lower()).strip("-")[:100] or "occupation"
 
 
-def occupation_unique_slug(*, name_en: str = "", name_zh: str = "", code: str | None = None) -> str:
-    """A slug no other occupation has; the code tells apart two with the same name."""
+def occupation_slug(
+    *, taken: set[str], name_en: str = "", name_zh: str = "", code: str | None = None
+) -> str:
+    """A slug not in ``taken`` (which it joins); the code tells apart two with the same name."""
     base = slugify_name(name_en=name_en, name_zh=name_zh)
-    taken = set(Occupation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    candidates = [base]
-    if code:
-        candidates.append(f"{base}-{code}")
-    candidates += [f"{base}-{n}" for n in range(2, len(taken) + 3)]
-    return next(slug for slug in candidates if slug not in taken)
+    candidates = [base, f"{base}-{code}"] if code else [base]
+    slug = next((c for c in candidates if c not in taken), None)
+    n = 2
+    while slug is None:
+        slug = f"{base}-{n}" if f"{base}-{n}" not in taken else None
+        n += 1
+    taken.add(slug)
+    return slug
 
 
 @transaction.atomic
