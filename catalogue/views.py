@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .filters import OccupationFilter
 from .models import (
+    AlternateTitle,
     Announcement,
     Figure,
     MajorGroup,
@@ -137,11 +138,15 @@ class AutocompleteView(View):
                 .by_relevance()
                 .only("code", "slug", "name_zh", "name_en")[: self.LIMIT]
             )
+            occupations = list(occupations)
+            titles = _matching_titles(occupations, parsed.text)
             results = [
                 {
-                    "label": str(o),
+                    # An alternate title that matches what was typed leads the label.
+                    "label": f"{titles[o.pk]} → {o}" if o.pk in titles else str(o),
                     "name_zh": o.name_zh,
                     "name_en": o.name_en,
+                    "title": titles.get(o.pk, ""),
                     "code": o.code,
                     "url": o.get_absolute_url(),
                 }
@@ -150,6 +155,17 @@ class AutocompleteView(View):
         response = JsonResponse({"query": parsed.text, "results": results})
         response["Cache-Control"] = "max-age=60"
         return response
+
+
+def _matching_titles(occupations, text: str) -> dict[int, str]:
+    """For each occupation, an alternate title containing what was typed (one query)."""
+    matches = AlternateTitle.objects.filter(
+        occupation__in=occupations, title__icontains=text
+    ).order_by("title")
+    titles: dict[int, str] = {}
+    for title in matches:
+        titles.setdefault(title.occupation_id, title.title)
+    return titles
 
 
 class ClassificationView(TemplateView):

@@ -196,6 +196,14 @@ class AutocompleteTests(TestCase):
         self.assertEqual(self.client.get(url, {"q": ""}).json()["results"], [])
         self.assertEqual(self.client.get(url, {"q": "\x00'\""}).status_code, 200)
 
+    def test_alternate_titles_are_suggested_as_themselves(self):
+        url = reverse("catalogue:occupation-autocomplete")
+        first = self.client.get(url, {"q": "anchor"}).json()["results"][0]
+        self.assertEqual(first["label"], "anchor with goods → 互联网营销师 (Internet marketer)")
+        self.assertEqual(first["url"], "/occupations/internet-marketer/")
+        with self.assertNumQueries(2):  # the ranked names, and the matching titles
+            self.client.get(url, {"q": "trainer"})
+
     def test_search_box_is_wired_to_it(self):
         response = self.client.get("/")
         self.assertContains(response, 'data-autocomplete="/occupations/autocomplete/"')
