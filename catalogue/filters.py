@@ -2,11 +2,15 @@
 
 import django_filters
 from django.core.exceptions import EmptyResultSet
+from django.core.validators import RegexValidator, validate_slug
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    MAJOR_CODE_RE,
+    MIDDLE_CODE_RE,
+    MINOR_CODE_RE,
     Announcement,
     MajorGroup,
     MiddleGroup,
@@ -42,19 +46,32 @@ def _announcement_choices():
     return list(Announcement.objects.order_by("date", "batch_number").values_list("key", "label"))
 
 
+FACET_CHOICES = {
+    "major": _code_choices(MajorGroup),
+    "middle": _code_choices(MiddleGroup),
+    "minor": _code_choices(MinorGroup),
+    "announcement": _announcement_choices,
+}
 HAS_STANDARD = Exists(SkillStandard.objects.filter(occupation=OuterRef("pk")))
 
 
 class OccupationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    major = django_filters.ChoiceFilter(
-        label=_("Major group"), choices=_code_choices(MajorGroup), method="filter_code_prefix"
+    # A well-formed code that names no group matches nothing; a malformed one is an error.
+    major = django_filters.CharFilter(
+        label=_("Major group"),
+        method="filter_code_prefix",
+        validators=[RegexValidator(MAJOR_CODE_RE, _("Enter a major group code such as 4."))],
     )
-    middle = django_filters.ChoiceFilter(
-        label=_("Middle group"), choices=_code_choices(MiddleGroup), method="filter_code_prefix"
+    middle = django_filters.CharFilter(
+        label=_("Middle group"),
+        method="filter_code_prefix",
+        validators=[RegexValidator(MIDDLE_CODE_RE, _("Enter a middle group code such as 4-04."))],
     )
-    minor = django_filters.ChoiceFilter(
-        label=_("Minor group"), choices=_code_choices(MinorGroup), method="filter_code_prefix"
+    minor = django_filters.CharFilter(
+        label=_("Minor group"),
+        method="filter_code_prefix",
+        validators=[RegexValidator(MINOR_CODE_RE, _("Enter a minor group code such as 4-04-05."))],
     )
     digital = django_filters.ChoiceFilter(
         label=_("Digital (S)"), choices=BOOLEAN_CHOICES, method="filter_flag"
@@ -62,8 +79,8 @@ class OccupationFilter(django_filters.FilterSet):
     green = django_filters.ChoiceFilter(
         label=_("Green (L)"), choices=BOOLEAN_CHOICES, method="filter_flag"
     )
-    announcement = django_filters.ChoiceFilter(
-        label=_("Announcement"), choices=_announcement_choices, field_name="announcement__key"
+    announcement = django_filters.CharFilter(
+        label=_("Announcement"), field_name="announcement__key", validators=[validate_slug]
     )
     standard = django_filters.ChoiceFilter(
         label=_("Has a skill standard"), choices=BOOLEAN_CHOICES, method="filter_standard"
@@ -154,7 +171,7 @@ class OccupationFilter(django_filters.FilterSet):
         return queryset.order_by()
 
     def _choices(self, facet: str) -> list[tuple[str, str]]:
-        choices = self.filters[facet].extra["choices"]
+        choices = FACET_CHOICES.get(facet) or self.filters[facet].extra["choices"]
         return list(choices() if callable(choices) else choices)
 
     def facets(self) -> list[dict]:

@@ -4,7 +4,18 @@ from collections import defaultdict
 
 from django.contrib.postgres.search import SearchRank
 from django.db import models
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from .search.query import ParsedQuery, parse
@@ -29,6 +40,7 @@ class OccupationQuerySet(models.QuerySet):
             "name_zh",
             "name_en",
             "name_pinyin",
+            "kind",
             "is_digital",
             "is_green",
             "status",
@@ -179,3 +191,65 @@ class QuoteQuerySet(models.QuerySet):
     def with_citation(self):
         """Quotes with their source and the occupations they speak about."""
         return self.select_related("source").prefetch_related("occupations")
+
+
+def classification_tree(user) -> tuple[list, int]:
+    """The major groups, each with .middles, each with .minors, all with .occupation_count of
+    the occupations the user may see; and how many have no code. Four queries in all."""
+    from .models import MajorGroup, MiddleGroup, MinorGroup, Occupation
+
+    visible = Occupation.objects.visible_to(user).order_by()
+    counts = dict(
+        visible.exclude(minor_group=None)
+        .values_list("minor_group_id")
+        .annotate(n=Count("pk"))
+        .values_list("minor_group_id", "n")
+    )
+    middles = defaultdict(list)
+    for minor in MinorGroup.objects.order_by("code"):
+        minor.occupation_count = counts.get(minor.code, 0)
+        middles[minor.middle_group_id].append(minor)
+    majors = defaultdict(list)
+    for middle in MiddleGroup.objects.order_by("code"):
+        middle.minors = middles[middle.code]
+        middle.occupation_count = sum(m.occupation_count for m in middle.minors)
+        majors[middle.major_group_id].append(middle)
+    groups = list(MajorGroup.objects.order_by("code"))
+    for major in groups:
+        major.middles = majors[major.code]
+        major.occupation_count = sum(m.occupation_count for m in major.middles)
+    return groups, visible.filter(code=None).count()
+
+
+AUTOCOMPLETE_LIMIT = 8
+
+
+def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
+    """Up to eight suggestions for what is being typed, best first, in two queries; an
+    alternate title that matches leads its occupation's label."""
+    from .models import AlternateTitle, Occupation
+
+    if not parsed.text:
+        return []
+    occupations = list(
+        Occupation.objects.visible_to(user)
+        .search(parsed)
+        .by_relevance()
+        .only("code", "slug", "name_zh", "name_en")[:AUTOCOMPLETE_LIMIT]
+    )
+    titles: dict[int, str] = {}
+    for title in AlternateTitle.objects.filter(
+        occupation__in=occupations, title__icontains=parsed.text
+    ).order_by("title"):
+        titles.setdefault(title.occupation_id, title.title)
+    return [
+        {
+            "label": f"{titles[o.pk]} → {o}" if o.pk in titles else str(o),
+            "name_zh": o.name_zh,
+            "name_en": o.name_en,
+            "title": titles.get(o.pk, ""),
+            "code": o.code,
+            "url": o.get_absolute_url(),
+        }
+        for o in occupations
+    ]

@@ -1,12 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class ExportFormat:
+    regex = "csv|jsonl"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExportFormat, "export")
 
 app_name = "catalogue"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("occupations/", views.OccupationListView.as_view(), name="occupation-list"),
+    path(
+        "occupations/export.<export:export_format>",
+        views.OccupationExportView.as_view(),
+        name="occupation-export",
+    ),
     path(
         "occupations/autocomplete/",
         views.AutocompleteView.as_view(),

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
@@ -7,19 +5,12 @@ from django.shortcuts import render
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .api.errors import json_error
+from .exports import export_response
 from .filters import OccupationFilter
-from .models import (
-    AlternateTitle,
-    Announcement,
-    Figure,
-    MajorGroup,
-    MiddleGroup,
-    MinorGroup,
-    Occupation,
-    Quote,
-    Source,
-)
-from .querysets import attach_standard_outlines
+from .middleware import API_PREFIX
+from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
+from .querysets import attach_standard_outlines, autocomplete, classification_tree
 from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
@@ -123,49 +114,35 @@ class OccupationListView(ListView):
         return context
 
 
+class OccupationExportView(View):
+    """The list page's rows, as filtered and sorted there, as a CSV or JSON Lines download."""
+
+    def get(self, request, export_format):
+        filterset = OccupationFilter(
+            request.GET or None,
+            queryset=Occupation.objects.visible_to(request.user),
+            request=request,
+        )
+        return export_response(filterset.qs, export_format, request, name=_export_name(filterset))
+
+
+def _export_name(filterset) -> str:
+    """occupations, or occupations-<filters> from the active ones: a file name that says what."""
+    parts = [f"{k}-{v}" for k, v in filterset.cleaned_data.items() if v and k not in {"q", "sort"}]
+    if filterset.parsed.text:
+        parts.insert(0, "search")
+    return "-".join(["occupations", *parts])[:100]
+
+
 class AutocompleteView(View):
     """Up to eight names for the search box, as JSON: {"results": [{label, url, ...}]}."""
 
-    LIMIT = 8
-
     def get(self, request):
         parsed = parse(request.GET.get("q", ""))
-        results = []
-        if parsed.text:
-            occupations = (
-                Occupation.objects.visible_to(request.user)
-                .search(parsed)
-                .by_relevance()
-                .only("code", "slug", "name_zh", "name_en")[: self.LIMIT]
-            )
-            occupations = list(occupations)
-            titles = _matching_titles(occupations, parsed.text)
-            results = [
-                {
-                    # An alternate title that matches what was typed leads the label.
-                    "label": f"{titles[o.pk]} → {o}" if o.pk in titles else str(o),
-                    "name_zh": o.name_zh,
-                    "name_en": o.name_en,
-                    "title": titles.get(o.pk, ""),
-                    "code": o.code,
-                    "url": o.get_absolute_url(),
-                }
-                for o in occupations
-            ]
+        results = autocomplete(request.user, parsed)
         response = JsonResponse({"query": parsed.text, "results": results})
         response["Cache-Control"] = "max-age=60"
         return response
-
-
-def _matching_titles(occupations, text: str) -> dict[int, str]:
-    """For each occupation, an alternate title containing what was typed (one query)."""
-    matches = AlternateTitle.objects.filter(
-        occupation__in=occupations, title__icontains=text
-    ).order_by("title")
-    titles: dict[int, str] = {}
-    for title in matches:
-        titles.setdefault(title.occupation_id, title.title)
-    return titles
 
 
 class ClassificationView(TemplateView):
@@ -174,29 +151,8 @@ class ClassificationView(TemplateView):
     template_name = "catalogue/classification.html"
 
     def get_context_data(self, **kwargs):
-        visible = Occupation.objects.visible_to(self.request.user).order_by()
-        counts = dict(
-            visible.exclude(minor_group=None)
-            .values_list("minor_group_id")
-            .annotate(n=Count("pk"))
-            .values_list("minor_group_id", "n")
-        )
-        middles = defaultdict(list)
-        for minor in MinorGroup.objects.order_by("code"):
-            minor.occupation_count = counts.get(minor.code, 0)
-            middles[minor.middle_group_id].append(minor)
-        majors = defaultdict(list)
-        for middle in MiddleGroup.objects.order_by("code"):
-            middle.minors = middles[middle.code]
-            middle.occupation_count = sum(m.occupation_count for m in middle.minors)
-            majors[middle.major_group_id].append(middle)
-        groups = list(MajorGroup.objects.order_by("code"))
-        for major in groups:
-            major.middles = majors[major.code]
-            major.occupation_count = sum(m.occupation_count for m in major.middles)
-        return super().get_context_data(
-            groups=groups, uncoded=visible.filter(code=None).count(), **kwargs
-        )
+        groups, uncoded = classification_tree(self.request.user)
+        return super().get_context_data(groups=groups, uncoded=uncoded, **kwargs)
 
 
 class OccupationDetailView(DetailView):
@@ -277,9 +233,13 @@ class SourceDetailView(DetailView):
 
 
 def page_not_found(request, exception):
+    if request.path.startswith(API_PREFIX):
+        return json_error(404, "Not found.")
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    if request.path.startswith(API_PREFIX):
+        return json_error(500, "The catalogue could not answer this request.")
     # No context processors that touch the database: it may be what failed.
     return render(request, "500.html", status=500, using=None)

@@ -6,6 +6,7 @@ admin.site.site_title = "Occupations catalogue"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("catalogue.api.urls")),
     path("", include("catalogue.urls")),
 ]
 

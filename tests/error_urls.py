@@ -11,3 +11,5 @@ def broken(request):
 
 
 urlpatterns = [path("broken/", broken), *site_urlpatterns]
+
+urlpatterns.insert(0, path("api/v1/broken/", broken))

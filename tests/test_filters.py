@@ -59,10 +59,11 @@ class FilterTests(TestCase):
     def test_invalid_values_show_a_message_and_are_ignored(self):
         all_slugs = set(Occupation.objects.values_list("slug", flat=True))
         for name, value in [
-            ("major", "9"),
-            ("middle", "x"),
+            ("major", "x"),
+            ("middle", "4-4"),
+            ("minor", "4-04"),
             ("digital", "maybe"),
-            ("announcement", "batch-99"),
+            ("announcement", "batch 2!"),
             ("level", "7"),
             ("sort", "random"),
             ("standard", "1"),
@@ -74,6 +75,13 @@ class FilterTests(TestCase):
                 self.assertEqual(
                     {o.slug for o in response.context["paginator"].object_list}, all_slugs
                 )
+
+    def test_well_formed_values_that_name_nothing_match_nothing(self):
+        for name, value in [("major", "9"), ("middle", "4-99"), ("announcement", "batch-99")]:
+            with self.subTest(filter=name, value=value):
+                response = self.client.get(LIST, {name: value})
+                self.assertNotContains(response, "not valid")
+                self.assertEqual(response.context["paginator"].count, 0)
 
     def test_bad_page_numbers_show_a_page(self):
         for page in ["abc", "0", "-1", "99999", "1.5"]:

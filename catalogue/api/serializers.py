@@ -1,0 +1,326 @@
+"""What the API says about each record: the same facts as the pages, as JSON."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalogue.models import (
+    Announcement,
+    Figure,
+    Occupation,
+    Quote,
+    Source,
+)
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = ["key", "title", "publisher", "published_on", "url", "language", "html_url"]
+
+    def get_html_url(self, source) -> str:
+        return self.context["request"].build_absolute_uri(source.get_absolute_url())
+
+
+class OccupationRefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Occupation
+        fields = ["code", "slug", "name_zh", "name_en", "url", "html_url"]
+
+    def get_url(self, occupation) -> str:
+        path = reverse("api:occupation-detail", kwargs={"slug": occupation.slug})
+        return self.context["request"].build_absolute_uri(path)
+
+    def get_html_url(self, occupation) -> str:
+        return self.context["request"].build_absolute_uri(occupation.get_absolute_url())
+
+
+class OccupationListItemSerializer(OccupationRefSerializer):
+    minor_group = serializers.CharField(source="minor_group_id", allow_null=True)
+    snippet = serializers.SerializerMethodField(
+        help_text="The matched text with <mark> around the matches (HTML-escaped); searches only."
+    )
+
+    class Meta(OccupationRefSerializer.Meta):
+        fields = [
+            "code",
+            "slug",
+            "name_zh",
+            "name_en",
+            "name_pinyin",
+            "kind",
+            "is_digital",
+            "is_green",
+            "minor_group",
+            "url",
+            "html_url",
+            "snippet",
+        ]
+
+    def get_snippet(self, occupation) -> str | None:
+        snippet = self.context.get("snippets", {}).get(occupation.pk)
+        return str(snippet) if snippet is not None else None
+
+
+class FacetOptionSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    active = serializers.BooleanField()
+
+
+class FacetSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    options = FacetOptionSerializer(many=True)
+
+
+class OccupationListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    query = serializers.CharField(allow_blank=True)
+    suggestion = serializers.CharField(allow_null=True, help_text="Did you mean …")
+    facets = FacetSerializer(many=True)
+    results = OccupationListItemSerializer(many=True)
+
+
+class GroupRefSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    code = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+
+
+class AnnouncementRefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Announcement
+        fields = [
+            "key",
+            "batch_number",
+            "label",
+            "title",
+            "date",
+            "date_precision",
+            "issuing_body",
+            "document_number",
+            "source_urls",
+            "data_issues",
+            "url",
+            "html_url",
+        ]
+
+    def get_url(self, announcement) -> str:
+        path = reverse("api:announcement-detail", kwargs={"key": announcement.key})
+        return self.context["request"].build_absolute_uri(path)
+
+    def get_html_url(self, announcement) -> str:
+        return self.context["request"].build_absolute_uri(announcement.get_absolute_url())
+
+
+class AnnouncementSerializer(AnnouncementRefSerializer):
+    occupations = OccupationRefSerializer(many=True)
+
+    class Meta(AnnouncementRefSerializer.Meta):
+        fields = [*AnnouncementRefSerializer.Meta.fields, "occupations"]
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    source = SourceRefSerializer()
+    occupations = OccupationRefSerializer(many=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "text",
+            "corrected_text",
+            "correction_note",
+            "speaker_name",
+            "speaker_role",
+            "speaker_organisation",
+            "position",
+            "source",
+            "occupations",
+        ]
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=True)
+    source = SourceRefSerializer()
+    occupations = OccupationRefSerializer(many=True)
+
+    class Meta:
+        model = Figure
+        fields = [
+            "value",
+            "qualifier",
+            "unit",
+            "counts",
+            "place",
+            "as_of",
+            "excerpt",
+            "position",
+            "source",
+            "occupations",
+        ]
+
+
+class SourceSerializer(SourceRefSerializer):
+    quotes = QuoteSerializer(many=True, source="quote_set")
+
+    class Meta(SourceRefSerializer.Meta):
+        fields = [*SourceRefSerializer.Meta.fields, "kind", "notes", "quotes"]
+
+
+class RequirementSerializer(serializers.Serializer):
+    text_zh = serializers.CharField()
+    text_en = serializers.CharField(allow_blank=True)
+
+
+class WorkContentSerializer(serializers.Serializer):
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+    skill_requirements = RequirementSerializer(many=True)
+    knowledge_requirements = RequirementSerializer(many=True)
+
+
+class FunctionSerializer(serializers.Serializer):
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+    work_contents = WorkContentSerializer(many=True, source="outline_contents")
+
+
+class LevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    functions = FunctionSerializer(many=True, source="outline_functions")
+
+
+class SkillStandardSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    number = serializers.CharField(allow_blank=True)
+    edition = serializers.CharField(allow_blank=True)
+    issuing_body = serializers.CharField(allow_blank=True)
+    issued_on = serializers.DateField(allow_null=True)
+    missing = serializers.CharField(allow_blank=True, help_text="What the record still lacks.")
+    source = SourceRefSerializer(allow_null=True)
+    levels = LevelSerializer(many=True, source="outline_levels")
+
+
+class TaskSerializer(serializers.Serializer):
+    text_zh = serializers.CharField(allow_blank=True)
+    text_en = serializers.CharField(allow_blank=True)
+
+
+class AlternateTitleSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    language = serializers.CharField()
+
+
+class JobTypeSerializer(serializers.Serializer):
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+
+
+class QuoteInOccupationSerializer(QuoteSerializer):
+    """A quote on its occupation's record: the occupations it is about would repeat it."""
+
+    class Meta(QuoteSerializer.Meta):
+        fields = [f for f in QuoteSerializer.Meta.fields if f != "occupations"]
+
+
+class FigureInOccupationSerializer(FigureSerializer):
+    class Meta(FigureSerializer.Meta):
+        fields = [f for f in FigureSerializer.Meta.fields if f != "occupations"]
+
+
+class OccupationDetailSerializer(OccupationListItemSerializer):
+    classification_path = serializers.SerializerMethodField()
+    announcement = AnnouncementRefSerializer(allow_null=True)
+    source = SourceRefSerializer(allow_null=True)
+    tasks = TaskSerializer(many=True)
+    alternate_titles = AlternateTitleSerializer(many=True)
+    job_types = JobTypeSerializer(many=True)
+    skill_standards = SkillStandardSerializer(many=True)
+    quotes = QuoteInOccupationSerializer(many=True)
+    figures = FigureInOccupationSerializer(many=True)
+    related = OccupationRefSerializer(many=True)
+
+    class Meta(OccupationListItemSerializer.Meta):
+        fields = [
+            *[f for f in OccupationListItemSerializer.Meta.fields if f != "snippet"],
+            "classification_path",
+            "definition_zh",
+            "definition_en",
+            "tasks",
+            "alternate_titles",
+            "job_types",
+            "announcement",
+            "skill_standards",
+            "quotes",
+            "figures",
+            "related",
+            "source",
+            "source_page",
+            "record_origin",
+            "origin_file",
+            "data_issues",
+            "updated_at",
+        ]
+
+    @extend_schema_field(GroupRefSerializer(many=True))
+    def get_classification_path(self, occupation) -> list[dict]:
+        if occupation.minor_group is None:
+            return []
+        levels = ["major", "middle", "minor"]
+        return [
+            {"level": level, "code": g.code, "name_zh": g.name_zh, "name_en": g.name_en}
+            for level, g in zip(levels, occupation.minor_group.path, strict=True)
+        ]
+
+
+class MinorGroupNodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+    occupation_count = serializers.IntegerField()
+
+
+class MiddleGroupNodeSerializer(MinorGroupNodeSerializer):
+    minor_groups = MinorGroupNodeSerializer(many=True, source="minors")
+
+
+class MajorGroupNodeSerializer(MinorGroupNodeSerializer):
+    middle_groups = MiddleGroupNodeSerializer(many=True, source="middles")
+
+
+class AutocompleteResultSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True)
+    code = serializers.CharField(allow_null=True)
+    url = serializers.CharField()
+
+
+class AutocompleteSerializer(serializers.Serializer):
+    query = serializers.CharField(allow_blank=True)
+    results = AutocompleteResultSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

@@ -1,0 +1,277 @@
+"""The read-only API. Its lists use the site's FilterSet and querysets, so the two agree."""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalogue.exports import EXPORT_FORMATS, export_response
+from catalogue.filters import BOOLEAN_CHOICES, LEVEL_CHOICES, SORTS, OccupationFilter
+from catalogue.models import (
+    MAJOR_CODE_RE,
+    MIDDLE_CODE_RE,
+    MINOR_CODE_RE,
+    Announcement,
+    Figure,
+    Occupation,
+    Quote,
+    Source,
+)
+from catalogue.querysets import attach_standard_outlines, autocomplete, classification_tree
+from catalogue.search.query import parse
+from catalogue.search.snippets import snippets
+from catalogue.search.vocabulary import suggest
+
+from . import serializers
+from .errors import InvalidParameters
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 25
+SUGGEST_BELOW = 3
+ERRORS = {
+    400: OpenApiResponse(serializers.ErrorSerializer, description="A parameter is not valid."),
+    404: OpenApiResponse(serializers.ErrorSerializer, description="No such record or page."),
+}
+
+
+def _or_empty(pattern: str) -> str:
+    return f"^$|{pattern}"
+
+
+def _positive_int(params, name: str, default: int, maximum: int | None = None) -> int:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
+        bound = f" from 1 to {maximum}" if maximum else " of 1 or more"
+        raise InvalidParameters({name: [f"Enter a whole number{bound}, not {raw!r}."]})
+    return int(raw)
+
+
+def _enum(choices) -> list[str]:
+    # An empty value means "any", as in the site's forms.
+    return ["", *(value for value, _label in choices)]
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("q", str, description="Search: Chinese, English, pinyin, initials or a code."),
+    OpenApiParameter(
+        "major",
+        {"type": "string", "pattern": _or_empty(MAJOR_CODE_RE)},
+        description="Major group code, e.g. 4.",
+    ),
+    OpenApiParameter(
+        "middle",
+        {"type": "string", "pattern": _or_empty(MIDDLE_CODE_RE)},
+        description="Middle group code, e.g. 4-04.",
+    ),
+    OpenApiParameter(
+        "minor",
+        {"type": "string", "pattern": _or_empty(MINOR_CODE_RE)},
+        description="Minor group code, e.g. 4-04-05.",
+    ),
+    OpenApiParameter("digital", str, enum=_enum(BOOLEAN_CHOICES)),
+    OpenApiParameter("green", str, enum=_enum(BOOLEAN_CHOICES)),
+    OpenApiParameter(
+        "announcement",
+        {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$"},
+        description="Announcement key, e.g. batch-2.",
+    ),
+    OpenApiParameter(
+        "standard", str, enum=_enum(BOOLEAN_CHOICES), description="Has a skill standard."
+    ),
+    OpenApiParameter(
+        "level",
+        str,
+        enum=_enum(LEVEL_CHOICES),
+        description="A skill-standard level is available (5 to 1).",
+    ),
+    OpenApiParameter("sort", str, enum=_enum(SORTS)),
+]
+
+
+class OccupationList(APIView):
+    @extend_schema(
+        operation_id="occupations_list",
+        summary="Occupations, searched, filtered, sorted and faceted as on /occupations/",
+        parameters=[
+            *FILTER_PARAMETERS,
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="Page number, from 1."
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                description=f"1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} by default.",
+            ),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["", "json", *EXPORT_FORMATS],
+                description="csv or jsonl: every matching row, streamed, instead of a page.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                serializers.OccupationListSerializer, description="A page of occupations."
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="format=csv: every matching row, UTF-8 with BOM."
+            ),
+            (200, "application/x-ndjson"): OpenApiResponse(
+                OpenApiTypes.STR, description="format=jsonl: every matching row, one JSON a line."
+            ),
+            (400, "application/json"): ERRORS[400],
+            (404, "application/json"): ERRORS[404],
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        filterset = OccupationFilter(
+            params or None,
+            queryset=Occupation.objects.visible_to(request.user).for_list(),
+            request=request,
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            raise InvalidParameters(
+                {name: list(errors) for name, errors in filterset.form.errors.items()}
+            )
+        export_format = params.get("format", "json") or "json"
+        if export_format in EXPORT_FORMATS:
+            return export_response(filterset.qs, export_format, request)
+        if export_format != "json":
+            raise InvalidParameters({"format": [f"Use json, csv or jsonl, not {export_format!r}."]})
+        page = _positive_int(params, "page", 1)
+        page_size = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+
+        facets = filterset.facets()
+        total = filterset.total
+        last = max(1, -(-total // page_size))
+        if page > last:
+            raise NotFound(f"Page {page} is past the last page, {last}.")
+        rows = list(filterset.qs[(page - 1) * page_size : page * page_size])
+        parsed = filterset.parsed
+
+        def page_url(number):
+            if not 1 <= number <= last:
+                return None
+            query = params.copy()
+            query["page"] = number
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        data = {
+            "count": total,
+            "page": page,
+            "page_size": page_size,
+            "next": page_url(page + 1),
+            "previous": page_url(page - 1),
+            "query": parsed.text,
+            "suggestion": suggest(parsed.text) if parsed.words and total < SUGGEST_BELOW else None,
+            "facets": facets,
+            "results": rows,
+        }
+        context = {"request": request, "snippets": snippets(rows, parsed) if parsed.text else {}}
+        return Response(serializers.OccupationListSerializer(data, context=context).data)
+
+
+@extend_schema(responses={200: serializers.OccupationDetailSerializer, **ERRORS})
+class OccupationDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.OccupationDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Occupation.objects.visible_to(self.request.user).for_detail(self.request.user)
+
+    def get_object(self):
+        occupation = super().get_object()
+        attach_standard_outlines(occupation)
+        return occupation
+
+
+class ClassificationTree(APIView):
+    @extend_schema(
+        summary="Major → middle → minor groups with occupation counts",
+        responses={200: serializers.MajorGroupNodeSerializer(many=True)},
+    )
+    def get(self, request):
+        groups, _uncoded = classification_tree(request.user)
+        return Response(serializers.MajorGroupNodeSerializer(groups, many=True).data)
+
+
+def _visible_occupations(request, prefix: str = "occupations"):
+    visible = Occupation.objects.visible_to(request.user).only("code", "slug", "name_zh", "name_en")
+    return Prefetch(prefix, queryset=visible.order_by("code", "name_zh"))
+
+
+@extend_schema(responses={200: serializers.AnnouncementSerializer(many=True)})
+class AnnouncementList(generics.ListAPIView):
+    serializer_class = serializers.AnnouncementSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Announcement.objects.order_by("date", "batch_number").prefetch_related(
+            _visible_occupations(self.request)
+        )
+
+
+@extend_schema(responses={200: serializers.AnnouncementSerializer, **ERRORS})
+class AnnouncementDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.AnnouncementSerializer
+    lookup_field = "key"
+
+    def get_queryset(self):
+        return Announcement.objects.prefetch_related(_visible_occupations(self.request))
+
+
+@extend_schema(responses={200: serializers.SourceSerializer(many=True)})
+class SourceList(generics.ListAPIView):
+    serializer_class = serializers.SourceSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Source.objects.order_by("key").prefetch_related(
+            Prefetch(
+                "quote_set", queryset=Quote.objects.select_related("source").order_by("position")
+            ),
+            _visible_occupations(self.request, "quote_set__occupations"),
+        )
+
+
+@extend_schema(responses={200: serializers.QuoteSerializer(many=True)})
+class QuoteList(generics.ListAPIView):
+    serializer_class = serializers.QuoteSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return (
+            Quote.objects.select_related("source")
+            .prefetch_related(_visible_occupations(self.request))
+            .order_by("source__key", "position")
+        )
+
+
+@extend_schema(responses={200: serializers.FigureSerializer(many=True)})
+class FigureList(generics.ListAPIView):
+    serializer_class = serializers.FigureSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return (
+            Figure.objects.select_related("source")
+            .prefetch_related(_visible_occupations(self.request))
+            .order_by("source__key", "position")
+        )
+
+
+class Autocomplete(APIView):
+    @extend_schema(
+        summary="Up to eight suggestions for what is being typed",
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR)],
+        responses={200: serializers.AutocompleteSerializer},
+    )
+    def get(self, request):
+        parsed = parse(request.query_params.get("q", ""))
+        return Response({"query": parsed.text, "results": autocomplete(request.user, parsed)})

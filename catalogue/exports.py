@@ -1,0 +1,99 @@
+"""CSV and JSON Lines of a filtered occupation list, streamed row by row."""
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.http import StreamingHttpResponse
+
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+COLUMNS = [
+    "code",
+    "slug",
+    "name_zh",
+    "name_en",
+    "name_pinyin",
+    "kind",
+    "is_digital",
+    "is_green",
+    "major_group",
+    "middle_group",
+    "minor_group",
+    "announcement",
+    "definition_zh",
+    "definition_en",
+    "url",
+]
+CHUNK = 1000
+
+
+def _rows(queryset, request) -> Iterator[dict]:
+    queryset = (
+        queryset.select_related(None)
+        .select_related("announcement")
+        .only(
+            *[
+                c
+                for c in COLUMNS
+                if c not in {"major_group", "middle_group", "minor_group", "announcement", "url"}
+            ],
+            "minor_group_id",
+            "announcement__key",
+        )
+    )
+    for o in queryset.iterator(chunk_size=CHUNK):
+        code = o.code or ""
+        yield {
+            "code": o.code,
+            "slug": o.slug,
+            "name_zh": o.name_zh,
+            "name_en": o.name_en,
+            "name_pinyin": o.name_pinyin,
+            "kind": o.kind,
+            "is_digital": o.is_digital,
+            "is_green": o.is_green,
+            "major_group": code[:1] or None,
+            "middle_group": code[:4] or None,
+            "minor_group": o.minor_group_id,
+            "announcement": o.announcement.key if o.announcement else None,
+            "definition_zh": o.definition_zh,
+            "definition_en": o.definition_en,
+            "url": request.build_absolute_uri(o.get_absolute_url()),
+        }
+
+
+class _Line:
+    """A file-like object csv.writer writes one line into, which we hand on."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(rows: Iterator[dict]) -> Iterator[str]:
+    # A byte-order mark, so that Excel reads the Chinese as UTF-8.
+    yield "\ufeff"
+    writer = csv.writer(_Line())
+    yield writer.writerow(COLUMNS)
+    for row in rows:
+        yield writer.writerow(
+            [
+                ""
+                if row[c] is None
+                else ("1" if row[c] is True else "0" if row[c] is False else row[c])
+                for c in COLUMNS
+            ]
+        )
+
+
+def _jsonl(rows: Iterator[dict]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def export_response(queryset, export_format: str, request, name: str = "occupations"):
+    """A streamed download of the queryset's rows in its own order."""
+    rows = _rows(queryset, request)
+    body = _csv(rows) if export_format == "csv" else _jsonl(rows)
+    response = StreamingHttpResponse(body, content_type=EXPORT_FORMATS[export_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
+    return response
