@@ -4,7 +4,9 @@ import csv
 import json
 from collections.abc import Iterator
 
-from django.http import StreamingHttpResponse
+from django.db.models import Max
+from django.http import HttpResponseNotModified, StreamingHttpResponse
+from django.utils.http import http_date, parse_http_date_safe
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 COLUMNS = [
@@ -90,10 +92,63 @@ def _jsonl(rows: Iterator[dict]) -> Iterator[str]:
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
-def export_response(queryset, export_format: str, request, name: str = "occupations"):
-    """A streamed download of the queryset's rows in its own order."""
-    rows = _rows(queryset, request)
-    body = _csv(rows) if export_format == "csv" else _jsonl(rows)
-    response = StreamingHttpResponse(body, content_type=EXPORT_FORMATS[export_format])
+def catalogue_last_modified() -> int | None:
+    """When any occupation, announcement or source last changed, as a timestamp."""
+    from .models import Announcement, Occupation, Source
+
+    latest = [
+        model.objects.aggregate(latest=Max("updated_at"))["latest"]
+        for model in (Occupation, Announcement, Source)
+    ]
+    latest = [value for value in latest if value is not None]
+    return int(max(latest).timestamp()) if latest else None
+
+
+def streamed(request, chunks: Iterator[str], export_format: str, name: str):
+    """A download streamed as it is produced; Last-Modified stands in for the ETag that a
+    stream cannot have, and If-Modified-Since gets 304 Not Modified."""
+    last_modified = catalogue_last_modified()
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if last_modified is not None and since is not None and since >= last_modified:
+        return HttpResponseNotModified()
+    response = StreamingHttpResponse(chunks, content_type=EXPORT_FORMATS[export_format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     return response
+
+
+def export_response(queryset, export_format: str, request, name: str = "occupations"):
+    """A streamed download of the queryset's occupations in its own order."""
+    rows = _rows(queryset, request)
+    return streamed(
+        request, _csv(rows) if export_format == "csv" else _jsonl(rows), export_format, name
+    )
+
+
+def export_records(records: Iterator[dict], export_format: str, request, name: str):
+    """A streamed download of serialized records: JSON Lines as they are; CSV with one column
+    per top-level field, nested values written as JSON."""
+    if export_format == "jsonl":
+        return streamed(request, _jsonl(records), export_format, name)
+    return streamed(request, _records_csv(records), export_format, name)
+
+
+def _records_csv(records: Iterator[dict]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield "\ufeff"
+    columns = None
+    for record in records:
+        if columns is None:
+            columns = list(record)
+            yield writer.writerow(columns)
+        yield writer.writerow(
+            [
+                json.dumps(value, ensure_ascii=False)
+                if isinstance(value, (dict, list))
+                else ""
+                if value is None
+                else value
+                for value in (record[c] for c in columns)
+            ]
+        )

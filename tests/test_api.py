@@ -265,3 +265,40 @@ class ExportTests(ApiTestCase):
             self.assertEqual(first.read_text(), second.read_text())
         self.assertEqual(StandardLevel.objects.count(), 2)
         self.assertTrue(snapshot()["catalogue_occupation"])
+
+
+class ListExportTests(ApiTestCase):
+    def test_every_api_list_streams_csv_and_jsonl(self):
+        for name, count in [("quotes", 9), ("figures", 15), ("announcements", 3), ("sources", 3)]:
+            for export_format in ["csv", "jsonl"]:
+                with self.subTest(endpoint=name, format=export_format):
+                    response = self.client.get(f"{API}/{name}/", {"format": export_format})
+                    self.assertEqual(response.status_code, 200)
+                    self.assertTrue(response.streaming)
+                    self.assertIn(
+                        f'filename="{name}.{export_format}"', response["Content-Disposition"]
+                    )
+                    text = b"".join(response.streaming_content).decode("utf-8")
+                    if export_format == "jsonl":
+                        self.assertEqual(len(text.splitlines()), count)
+                    else:
+                        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+                        self.assertEqual(len(rows), count)
+        quotes = b"".join(self.client.get(f"{API}/quotes/", {"format": "csv"}).streaming_content)
+        rows = list(csv.DictReader(io.StringIO(quotes.decode("utf-8").lstrip("\ufeff"))))
+        self.assertEqual(json.loads(rows[0]["source"])["key"], "internet-plus-new-employment-space")
+        self.assertEqual(
+            self.get(f"{API}/quotes/", {"format": "xml"}, status=400)["errors"].keys(), {"format"}
+        )
+
+    def test_streamed_exports_answer_if_modified_since(self):
+        response = self.client.get("/occupations/export.csv")
+        self.assertIn("Last-Modified", response)
+        again = self.client.get(
+            "/occupations/export.csv", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
+        )
+        self.assertEqual(again.status_code, 304)
+        api = self.client.get(
+            f"{API}/quotes/", {"format": "jsonl"}, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
+        )
+        self.assertEqual(api.status_code, 304)

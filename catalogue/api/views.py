@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalogue.exports import EXPORT_FORMATS, export_response
+from catalogue.exports import EXPORT_FORMATS, export_records, export_response
 from catalogue.filters import BOOLEAN_CHOICES, LEVEL_CHOICES, SORTS, OccupationFilter
 from catalogue.models import (
     MAJOR_CODE_RE,
@@ -206,10 +206,52 @@ def _visible_occupations(request, prefix: str = "occupations"):
     return Prefetch(prefix, queryset=visible.order_by("code", "name_zh"))
 
 
-@extend_schema(responses={200: serializers.AnnouncementSerializer(many=True)})
-class AnnouncementList(generics.ListAPIView):
-    serializer_class = serializers.AnnouncementSerializer
+EXPORT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["", "json", *EXPORT_FORMATS],
+    description="csv or jsonl: the same rows as a streamed download.",
+)
+
+
+def _list_schema(serializer, **kwargs):
+    return extend_schema(
+        parameters=[EXPORT_PARAMETER],
+        responses={
+            (200, "application/json"): serializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/x-ndjson"): OpenApiTypes.STR,
+            (400, "application/json"): ERRORS[400],
+        },
+        **kwargs,
+    )
+
+
+class ExportableList(generics.ListAPIView):
+    """A list that ?format=csv or ?format=jsonl streams as a download of the same rows."""
+
     pagination_class = None
+    export_name = ""
+
+    def list(self, request, *args, **kwargs):
+        export_format = request.query_params.get("format", "json") or "json"
+        if export_format == "json":
+            return super().list(request, *args, **kwargs)
+        if export_format not in EXPORT_FORMATS:
+            raise InvalidParameters({"format": [f"Use json, csv or jsonl, not {export_format!r}."]})
+        serializer = self.get_serializer_class()
+        context = self.get_serializer_context()
+        records = (
+            serializer(obj, context=context).data
+            for obj in self.get_queryset().iterator(chunk_size=500)
+        )
+        return export_records(records, export_format, request, self.export_name)
+
+
+@_list_schema(serializers.AnnouncementSerializer)
+class AnnouncementList(ExportableList):
+    serializer_class = serializers.AnnouncementSerializer
+    export_name = "announcements"
 
     def get_queryset(self):
         return Announcement.objects.order_by("date", "batch_number").prefetch_related(
@@ -226,10 +268,10 @@ class AnnouncementDetail(generics.RetrieveAPIView):
         return Announcement.objects.prefetch_related(_visible_occupations(self.request))
 
 
-@extend_schema(responses={200: serializers.SourceSerializer(many=True)})
-class SourceList(generics.ListAPIView):
+@_list_schema(serializers.SourceSerializer)
+class SourceList(ExportableList):
     serializer_class = serializers.SourceSerializer
-    pagination_class = None
+    export_name = "sources"
 
     def get_queryset(self):
         return Source.objects.order_by("key").prefetch_related(
@@ -240,10 +282,10 @@ class SourceList(generics.ListAPIView):
         )
 
 
-@extend_schema(responses={200: serializers.QuoteSerializer(many=True)})
-class QuoteList(generics.ListAPIView):
+@_list_schema(serializers.QuoteSerializer)
+class QuoteList(ExportableList):
     serializer_class = serializers.QuoteSerializer
-    pagination_class = None
+    export_name = "quotes"
 
     def get_queryset(self):
         return (
@@ -253,10 +295,10 @@ class QuoteList(generics.ListAPIView):
         )
 
 
-@extend_schema(responses={200: serializers.FigureSerializer(many=True)})
-class FigureList(generics.ListAPIView):
+@_list_schema(serializers.FigureSerializer)
+class FigureList(ExportableList):
     serializer_class = serializers.FigureSerializer
-    pagination_class = None
+    export_name = "figures"
 
     def get_queryset(self):
         return (
