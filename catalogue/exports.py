@@ -8,16 +8,11 @@ from django.db.models import Max
 from django.http import HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
+from .querysets import ROW_FIELDS
+
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 COLUMNS = [
-    "code",
-    "slug",
-    "name_zh",
-    "name_en",
-    "name_pinyin",
-    "kind",
-    "is_digital",
-    "is_green",
+    *ROW_FIELDS,
     "major_group",
     "middle_group",
     "minor_group",

@@ -20,6 +20,9 @@ from django.db.models.functions import Cast
 
 from .search.query import ParsedQuery, parse
 
+# What every list of occupations shows of each: the page, the API and the downloads.
+ROW_FIELDS = ["code", "slug", "name_zh", "name_en", "name_pinyin", "kind", "is_digital", "is_green"]
+
 
 class OccupationQuerySet(models.QuerySet):
     def published(self):
@@ -35,14 +38,7 @@ class OccupationQuerySet(models.QuerySet):
     def for_list(self):
         """What a list row shows: names, code, flags and the group path, in one query."""
         return self.select_related("minor_group__middle_group__major_group", "announcement").only(
-            "code",
-            "slug",
-            "name_zh",
-            "name_en",
-            "name_pinyin",
-            "kind",
-            "is_digital",
-            "is_green",
+            *ROW_FIELDS,
             "status",
             "definition_zh",
             "definition_en",

@@ -11,6 +11,7 @@ from catalogue.models import (
     Quote,
     Source,
 )
+from catalogue.querysets import ROW_FIELDS
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
@@ -24,20 +25,28 @@ class SourceRefSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(source.get_absolute_url())
 
 
-class OccupationRefSerializer(serializers.ModelSerializer):
+class LinkedSerializer(serializers.ModelSerializer):
+    """A record with its API address (url) and its page's (html_url)."""
+
     url = serializers.SerializerMethodField()
     html_url = serializers.SerializerMethodField()
+    api_view = ""
+    lookup_field = ""
+
+    def get_url(self, obj) -> str:
+        path = reverse(self.api_view, kwargs={self.lookup_field: getattr(obj, self.lookup_field)})
+        return self.context["request"].build_absolute_uri(path)
+
+    def get_html_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class OccupationRefSerializer(LinkedSerializer):
+    api_view, lookup_field = "api:occupation-detail", "slug"
 
     class Meta:
         model = Occupation
         fields = ["code", "slug", "name_zh", "name_en", "url", "html_url"]
-
-    def get_url(self, occupation) -> str:
-        path = reverse("api:occupation-detail", kwargs={"slug": occupation.slug})
-        return self.context["request"].build_absolute_uri(path)
-
-    def get_html_url(self, occupation) -> str:
-        return self.context["request"].build_absolute_uri(occupation.get_absolute_url())
 
 
 class OccupationListItemSerializer(OccupationRefSerializer):
@@ -47,20 +56,7 @@ class OccupationListItemSerializer(OccupationRefSerializer):
     )
 
     class Meta(OccupationRefSerializer.Meta):
-        fields = [
-            "code",
-            "slug",
-            "name_zh",
-            "name_en",
-            "name_pinyin",
-            "kind",
-            "is_digital",
-            "is_green",
-            "minor_group",
-            "url",
-            "html_url",
-            "snippet",
-        ]
+        fields = [*ROW_FIELDS, "minor_group", "url", "html_url", "snippet"]
 
     def get_snippet(self, occupation) -> str | None:
         snippet = self.context.get("snippets", {}).get(occupation.pk)
@@ -99,9 +95,8 @@ class GroupRefSerializer(serializers.Serializer):
     name_en = serializers.CharField(allow_blank=True)
 
 
-class AnnouncementRefSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    html_url = serializers.SerializerMethodField()
+class AnnouncementRefSerializer(LinkedSerializer):
+    api_view, lookup_field = "api:announcement-detail", "key"
 
     class Meta:
         model = Announcement
@@ -119,13 +114,6 @@ class AnnouncementRefSerializer(serializers.ModelSerializer):
             "url",
             "html_url",
         ]
-
-    def get_url(self, announcement) -> str:
-        path = reverse("api:announcement-detail", kwargs={"key": announcement.key})
-        return self.context["request"].build_absolute_uri(path)
-
-    def get_html_url(self, announcement) -> str:
-        return self.context["request"].build_absolute_uri(announcement.get_absolute_url())
 
 
 class AnnouncementSerializer(AnnouncementRefSerializer):
