@@ -136,6 +136,7 @@ class ErrorTests(ApiTestCase):
             ({"page_size": "0"}, "page_size"),
             ({"page_size": "101"}, "page_size"),
             ({"format": "xml"}, "format"),
+            ({"format": "csv", "page": "x"}, "page"),
         ]:
             with self.subTest(params=params):
                 data = self.get(f"{API}/occupations/", params, status=400)

@@ -34,6 +34,9 @@ def catalogue(db):
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
+    # The same examples every run, so CI cannot fail on a newly drawn one. To explore further,
+    # run locally with derandomize=False (it found the unchecked page of a CSV export).
+    derandomize=True,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,

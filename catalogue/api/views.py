@@ -139,13 +139,14 @@ class OccupationList(APIView):
             raise InvalidParameters(
                 {name: list(errors) for name, errors in filterset.form.errors.items()}
             )
+        # Every parameter is checked, whatever the format asked for.
+        page = _positive_int(params, "page", 1)
+        page_size = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         export_format = params.get("format", "json") or "json"
         if export_format in EXPORT_FORMATS:
             return export_response(filterset.qs, export_format, request)
         if export_format != "json":
             raise InvalidParameters({"format": [f"Use json, csv or jsonl, not {export_format!r}."]})
-        page = _positive_int(params, "page", 1)
-        page_size = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
         facets = filterset.facets()
         total = filterset.total
