@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
-from .querysets import OccupationQuerySet, QuoteQuerySet
+from .querysets import OccupationQuerySet
 
 MAJOR_CODE_RE = r"^[0-9]$"
 MIDDLE_CODE_RE = r"^[0-9]-[0-9]{2}$"
@@ -194,10 +194,6 @@ class ClassificationGroup(TimeStamped):
 
     def natural_key(self):
         return (self.code,)
-
-    @property
-    def name(self):
-        return self.name_en or self.name_zh
 
 
 class MajorGroup(ClassificationGroup):
@@ -525,10 +521,6 @@ class Occupation(TimeStamped):
             self.code = None
         self.name_pinyin = " ".join(lazy_pinyin(self.name_zh, style=Style.TONE, errors="ignore"))
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
     def get_data_issues_display(self) -> list[str]:
         return data_issue_labels(self.data_issues)
 
@@ -829,10 +821,6 @@ class PassageManager(models.Manager):
         return self.get(source__key=source_key, position=position)
 
 
-class QuoteManager(PassageManager.from_queryset(QuoteQuerySet)):
-    pass
-
-
 class FigureManager(models.Manager):
     def get_by_natural_key(self, source_key, position, counts):
         return self.get(source__key=source_key, position=position, counts=counts)
@@ -854,7 +842,7 @@ class Quote(CitedPassage):
     occupations = models.ManyToManyField(Occupation, blank=True, related_name="quotes")
     history = HistoricalRecords(m2m_fields=[occupations])
 
-    objects = QuoteManager()
+    objects = PassageManager()
 
     class Meta(CitedPassage.Meta):
         constraints = [

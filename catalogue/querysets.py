@@ -183,12 +183,6 @@ def attach_standard_outlines(occupation) -> None:
                     ]
 
 
-class QuoteQuerySet(models.QuerySet):
-    def with_citation(self):
-        """Quotes with their source and the occupations they speak about."""
-        return self.select_related("source").prefetch_related("occupations")
-
-
 def classification_tree(user) -> tuple[list, int]:
     """The major groups, each with .middles, each with .minors, all with .occupation_count of
     the occupations the user may see; and how many have no code. Four queries in all."""
@@ -249,3 +243,15 @@ def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
         }
         for o in occupations
     ]
+
+
+def visible_occupations(user, lookup: str = "occupations") -> Prefetch:
+    """Prefetch the occupations behind `lookup` that the user may see, in code order, with
+    what a list of announcements, sources, quotes or figures shows of them."""
+    from .models import Occupation
+
+    # announcement_id too: a prefetch through the announcement matches rows on it.
+    visible = Occupation.objects.visible_to(user).only(
+        "code", "slug", "name_zh", "name_en", "name_pinyin", "status", "announcement_id"
+    )
+    return Prefetch(lookup, queryset=visible.order_by("code", "name_zh"))

@@ -10,7 +10,12 @@ from .exports import export_response
 from .filters import OccupationFilter
 from .middleware import API_PREFIX
 from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
-from .querysets import attach_standard_outlines, autocomplete, classification_tree
+from .querysets import (
+    attach_standard_outlines,
+    autocomplete,
+    classification_tree,
+    visible_occupations,
+)
 from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
@@ -177,13 +182,6 @@ class OccupationDetailView(DetailView):
         )
 
 
-def _announcement_occupations(user):
-    visible = Occupation.objects.visible_to(user).only(
-        "code", "slug", "name_zh", "name_en", "name_pinyin", "announcement_id", "status"
-    )
-    return Prefetch("occupations", queryset=visible.order_by("code", "name_zh"))
-
-
 class AnnouncementListView(ListView):
     """The batches as a timeline, newest first, each with its occupations."""
 
@@ -192,7 +190,7 @@ class AnnouncementListView(ListView):
 
     def get_queryset(self):
         return Announcement.objects.order_by("-date", "-batch_number").prefetch_related(
-            _announcement_occupations(self.request.user)
+            visible_occupations(self.request.user)
         )
 
 
@@ -203,7 +201,7 @@ class AnnouncementDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Announcement.objects.prefetch_related(_announcement_occupations(self.request.user))
+        return Announcement.objects.prefetch_related(visible_occupations(self.request.user))
 
 
 class SourceDetailView(DetailView):
@@ -213,22 +211,12 @@ class SourceDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        visible = Occupation.objects.visible_to(self.request.user).only(
-            "slug", "name_zh", "name_en"
-        )
+        user = self.request.user
         return Source.objects.prefetch_related(
-            Prefetch(
-                "quote_set",
-                queryset=Quote.objects.prefetch_related(
-                    Prefetch("occupations", queryset=visible)
-                ).order_by("position"),
-            ),
-            Prefetch(
-                "figure_set",
-                queryset=Figure.objects.prefetch_related(
-                    Prefetch("occupations", queryset=visible)
-                ).order_by("position"),
-            ),
+            Prefetch("quote_set", queryset=Quote.objects.order_by("position")),
+            visible_occupations(user, "quote_set__occupations"),
+            Prefetch("figure_set", queryset=Figure.objects.order_by("position")),
+            visible_occupations(user, "figure_set__occupations"),
         )
 
 

@@ -236,3 +236,30 @@ class ImportedRecordPagesTests(TestCase):
         self.unnamed.save()
         response = self.client.get(self.unnamed.get_absolute_url())
         self.assertContains(response, "last edited by mei on")
+
+
+class ListPagesQueryCountTests(TestCase):
+    """Pages listing occupations under announcements or quotes query once per list, not per row."""
+
+    fixtures = ["seed"]
+
+    def count(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(queries)
+
+    def test_more_rows_do_not_mean_more_queries(self):
+        from catalogue.models import Announcement, Quote, Source
+
+        urls = [
+            reverse("catalogue:announcement-list"),
+            Announcement.objects.get(key="batch-2").get_absolute_url(),
+            Source.objects.get(key="internet-plus-new-employment-space").get_absolute_url(),
+        ]
+        before = [self.count(url) for url in urls]
+        batch = Announcement.objects.get(key="batch-2")
+        quote = Quote.objects.filter(source__key="internet-plus-new-employment-space").first()
+        for n in range(10):
+            occupation = OccupationFactory(code=f"4-04-05-{n + 60}", announcement=batch)
+            quote.occupations.add(occupation)
+        self.assertEqual([self.count(url) for url in urls], before)

@@ -20,7 +20,12 @@ from catalogue.models import (
     Quote,
     Source,
 )
-from catalogue.querysets import attach_standard_outlines, autocomplete, classification_tree
+from catalogue.querysets import (
+    attach_standard_outlines,
+    autocomplete,
+    classification_tree,
+    visible_occupations,
+)
 from catalogue.search.query import parse
 from catalogue.search.snippets import snippets
 from catalogue.search.vocabulary import suggest
@@ -202,11 +207,6 @@ class ClassificationTree(APIView):
         return Response(serializers.MajorGroupNodeSerializer(groups, many=True).data)
 
 
-def _visible_occupations(request, prefix: str = "occupations"):
-    visible = Occupation.objects.visible_to(request.user).only("code", "slug", "name_zh", "name_en")
-    return Prefetch(prefix, queryset=visible.order_by("code", "name_zh"))
-
-
 EXPORT_PARAMETER = OpenApiParameter(
     "format",
     str,
@@ -256,7 +256,7 @@ class AnnouncementList(ExportableList):
 
     def get_queryset(self):
         return Announcement.objects.order_by("date", "batch_number").prefetch_related(
-            _visible_occupations(self.request)
+            visible_occupations(self.request.user)
         )
 
 
@@ -266,7 +266,7 @@ class AnnouncementDetail(generics.RetrieveAPIView):
     lookup_field = "key"
 
     def get_queryset(self):
-        return Announcement.objects.prefetch_related(_visible_occupations(self.request))
+        return Announcement.objects.prefetch_related(visible_occupations(self.request.user))
 
 
 @_list_schema(serializers.SourceSerializer)
@@ -279,7 +279,7 @@ class SourceList(ExportableList):
             Prefetch(
                 "quote_set", queryset=Quote.objects.select_related("source").order_by("position")
             ),
-            _visible_occupations(self.request, "quote_set__occupations"),
+            visible_occupations(self.request.user, "quote_set__occupations"),
         )
 
 
@@ -291,7 +291,7 @@ class QuoteList(ExportableList):
     def get_queryset(self):
         return (
             Quote.objects.select_related("source")
-            .prefetch_related(_visible_occupations(self.request))
+            .prefetch_related(visible_occupations(self.request.user))
             .order_by("source__key", "position")
         )
 
@@ -304,7 +304,7 @@ class FigureList(ExportableList):
     def get_queryset(self):
         return (
             Figure.objects.select_related("source")
-            .prefetch_related(_visible_occupations(self.request))
+            .prefetch_related(visible_occupations(self.request.user))
             .order_by("source__key", "position")
         )
 
