@@ -50,3 +50,16 @@ def test_static_files_use_whitenoise_manifest_storage():
 
 def test_the_database_is_postgresql():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_serve_says_plainly_when_the_port_is_taken():
+    import socket
+
+    from django.core.management import CommandError, call_command
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"Port {port} on 127.0.0.1 is in use"):
+            call_command("serve", "--port", str(port))

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -112,9 +113,7 @@ class DraftVisibilityTests(TestCase):
         self.assertNotIn(self.draft, listed)
 
     def test_staff_see_drafts(self):
-        staff = self.draft.__class__._meta.apps.get_model("auth", "User").objects.create_user(
-            "staff", is_staff=True
-        )
+        staff = get_user_model().objects.create_user("staff", is_staff=True)
         self.client.force_login(staff)
         self.assertContains(self.client.get(self.draft.get_absolute_url()), "draft")
 
@@ -219,18 +218,14 @@ class ImportedRecordPagesTests(TestCase):
     def test_data_issues_are_shown_to_curators_only(self):
         url = self.unnamed.get_absolute_url()
         self.assertNotContains(self.client.get(url), "from the draft edition")
-        staff = self.unnamed.__class__._meta.apps.get_model("auth", "User").objects.create_user(
-            "staff", is_staff=True
-        )
+        staff = get_user_model().objects.create_user("staff", is_staff=True)
         self.client.force_login(staff)
         response = self.client.get(url)
         self.assertContains(response, "from the draft edition")
         self.assertContains(response, "checked against page 217")
 
     def test_detail_names_who_curated_it_last(self):
-        user = self.unnamed.__class__._meta.apps.get_model("auth", "User").objects.create_user(
-            "mei"
-        )
+        user = get_user_model().objects.create_user("mei")
         self.unnamed._history_user = user
         self.unnamed.name_en = "Blockchain application operator"
         self.unnamed.save()

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, reseed, **options):
         # SIGTERM ends the process the way Ctrl-C does, so the same clean-up runs.
         signal.signal(signal.SIGTERM, _interrupt)
+        _check_port_free(host, port)
 
         call_command("migrate", interactive=False, verbosity=1)
         # Seed once: later runs must not overwrite what curators changed in the admin.
@@ -94,6 +96,19 @@ class Command(BaseCommand):
         # An embedded database stops when this process, its last user, exits (pgserver's
         # atexit hook), which is why the server runs as a child and not in this process.
         self.stdout.write("Stopped.")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Say so plainly, before migrating anything, when something already listens there."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise CommandError(
+                f"Port {port} on {host} is in use ({error.strerror}). Stop what is listening "
+                f"there, or choose another port: PORT=8080 make run"
+            ) from error
 
 
 def _interrupt(signum, frame):
