@@ -5,6 +5,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.validators import RegexValidator, validate_slug
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -28,9 +29,15 @@ SORTS = [
     ("newest", _("Newest announcement")),
 ]
 BOOLEAN_CHOICES = [("yes", _("yes")), ("no", _("no"))]
-LEVEL_CHOICES = [
-    (str(n), zh) for n, (zh, _en) in sorted(StandardLevel.LEVEL_NAMES.items(), reverse=True)
-]
+
+
+def level_choices():
+    """Level 5 to level 1, named in the page's language."""
+    chinese = get_language().startswith("zh")
+    return [
+        (str(n), zh if chinese else en)
+        for n, (zh, en) in sorted(StandardLevel.LEVEL_NAMES.items(), reverse=True)
+    ]
 
 
 def _code_choices(model):
@@ -52,6 +59,7 @@ FACET_CHOICES = {
     "minor": _code_choices(MinorGroup),
     "announcement": _announcement_choices,
 }
+CHINESE_FACETS = {"major", "middle", "minor", "announcement"}
 HAS_STANDARD = Exists(SkillStandard.objects.filter(occupation=OuterRef("pk")))
 
 
@@ -86,7 +94,7 @@ class OccupationFilter(django_filters.FilterSet):
         label=_("Has a skill standard"), choices=BOOLEAN_CHOICES, method="filter_standard"
     )
     level = django_filters.ChoiceFilter(
-        label=_("Standard level available"), choices=LEVEL_CHOICES, method="filter_level"
+        label=_("Standard level available"), choices=level_choices, method="filter_level"
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), choices=SORTS, method="filter_sort", empty_label=None
@@ -211,7 +219,15 @@ class OccupationFilter(django_filters.FilterSet):
                 if (not parent or value.startswith(f"{active[parent]}-"))
                 and (counts[facet].get(value) or active[facet] == value)
             ]
-            facets.append({"name": facet, "label": self.filters[facet].label, "options": options})
+            facets.append(
+                {
+                    "name": facet,
+                    "label": self.filters[facet].label,
+                    "options": options,
+                    # Group and batch names are the classification's and the ministry's Chinese.
+                    "lang": "zh-Hans" if facet in CHINESE_FACETS else "",
+                }
+            )
         return facets
 
     def _level_counts(self, queryset) -> dict[str, int]:

@@ -43,4 +43,6 @@ urlpatterns = [
         name="announcement-detail",
     ),
     path("sources/<slug:key>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("insights/", views.InsightsView.as_view(), name="insights"),
+    path("insights/<slug:slug>.csv", views.InsightCSVView.as_view(), name="insight-csv"),
 ]

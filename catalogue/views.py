@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .api.errors import json_error
-from .exports import export_response
+from .exports import export_response, table_csv_response
 from .filters import OccupationFilter
+from .insights import insight, insights
 from .middleware import API_PREFIX
 from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
 from .querysets import (
@@ -19,6 +21,7 @@ from .querysets import (
 from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
+from .seo import occupation_json_ld
 
 
 class HomeView(TemplateView):
@@ -178,6 +181,7 @@ class OccupationDetailView(DetailView):
             last_curated=self.object.history.filter(history_user__isnull=False)
             .select_related("history_user")
             .first(),
+            json_ld=occupation_json_ld(self.object, self.request),
             **kwargs,
         )
 
@@ -231,3 +235,30 @@ def server_error(request):
         return json_error(500, "The catalogue could not answer this request.")
     # No context processors that touch the database: it may be what failed.
     return render(request, "500.html", status=500, using=None)
+
+
+class InsightsView(TemplateView):
+    """Charts of the catalogue and its sources, each with its table and a CSV of it."""
+
+    template_name = "catalogue/insights.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(insights=insights(self.request.user), **kwargs)
+
+
+class InsightCSVView(View):
+    def get(self, request, slug):
+        found = insight(request.user, slug)
+        if found is None:
+            raise Http404(f"No insight {slug}.")
+        return table_csv_response(found.columns, found.table, name=f"insight-{slug}")
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('catalogue:occupation-autocomplete')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

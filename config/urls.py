@@ -1,5 +1,10 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+
+from catalogue.sitemaps import SITEMAPS
+from catalogue.views import robots_txt
 
 admin.site.site_header = "Occupations catalogue — curation"
 admin.site.site_title = "Occupations catalogue"
@@ -7,7 +12,17 @@ admin.site.site_title = "Occupations catalogue"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("catalogue.api.urls")),
-    path("", include("catalogue.urls")),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    # English at /occupations/…, Simplified Chinese at /zh-hans/occupations/…: one address per
+    # page and language, so links, caches and search engines never see one mixed with the other.
+    *i18n_patterns(path("", include("catalogue.urls")), prefix_default_language=False),
 ]
 
 handler404 = "catalogue.views.page_not_found"

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalogue.exports import EXPORT_FORMATS, export_records, export_response
-from catalogue.filters import BOOLEAN_CHOICES, LEVEL_CHOICES, SORTS, OccupationFilter
+from catalogue.filters import BOOLEAN_CHOICES, SORTS, OccupationFilter, level_choices
 from catalogue.models import (
     MAJOR_CODE_RE,
     MIDDLE_CODE_RE,
@@ -91,7 +91,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "level",
         str,
-        enum=_enum(LEVEL_CHOICES),
+        enum=_enum(level_choices()),
         description="A skill-standard level is available (5 to 1).",
     ),
     OpenApiParameter("sort", str, enum=_enum(SORTS)),

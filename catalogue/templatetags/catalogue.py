@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -25,3 +27,34 @@ def highlighted_name(name, parsed):
     from catalogue.search.snippets import highlight_name
 
     return highlight_name(name, parsed)
+
+
+@register.simple_tag
+def bilingual(zh, en, pinyin="", parsed=None, element="span", secondary_class="name-alt"):
+    """A Chinese text and its English one, the page's language first and the other beside it.
+
+    Without an English text the pinyin, when given, stands in for it, after the Chinese. With
+    `parsed` (a search), the words searched for are marked in both.
+    """
+    from catalogue.search.snippets import highlight_name
+
+    def render(text):
+        return highlight_name(text, parsed) if parsed is not None else text
+
+    parts = []
+    if zh:
+        parts.append(("zh-Hans", render(zh)))
+    if en:
+        parts.append(("en", render(en)))
+    elif pinyin:
+        parts.append(("zh-Latn-pinyin", pinyin))
+    if en and zh and not translation.get_language().startswith("zh"):
+        parts.reverse()
+    return format_html_join(
+        " ",
+        '<{} lang="{}"{}>{}</{}>',
+        (
+            (element, tag, format_html(' class="{}"', secondary_class) if i else "", text, element)
+            for i, (tag, text) in enumerate(parts)
+        ),
+    )

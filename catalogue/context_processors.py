@@ -1,0 +1,38 @@
+"""What every page's <head> and header need: its canonical address and its other languages."""
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+# Open Graph wants territory locales; hreflang and lang want BCP 47 tags.
+OG_LOCALES = {"en": "en_US", "zh-hans": "zh_CN"}
+BCP47 = {"en": "en", "zh-hans": "zh-Hans"}
+
+
+def site(request):
+    current = translation.get_language()
+    path = request.path
+    languages = []
+    for code, name in settings.LANGUAGES:
+        localized = translate_url(path, code)
+        languages.append(
+            {
+                "code": code,
+                "tag": BCP47.get(code, code),
+                "name": name,
+                "url": request.build_absolute_uri(localized),
+                # The switcher keeps the search and filters of the page it switches.
+                "switch_url": translate_url(request.get_full_path(), code),
+                "current": code == current,
+                "og_locale": OG_LOCALES.get(code, code),
+            }
+        )
+    return {
+        "canonical_url": request.build_absolute_uri(path),
+        "languages": languages,
+        "language_tag": BCP47.get(current, current),
+        "og_locale": OG_LOCALES.get(current, current),
+        "default_language_url": request.build_absolute_uri(
+            translate_url(path, settings.LANGUAGE_CODE)
+        ),
+    }

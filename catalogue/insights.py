@@ -1,0 +1,330 @@
+"""The numbers behind /insights/: each chart with the table and CSV it is drawn from.
+
+Every insight is computed from the catalogue as the visitor may see it (drafts count for staff
+only), in one query each, and says where its numbers come from.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .charts import Row, Series, bar_chart
+from .models import Announcement, Figure, MajorGroup, Occupation
+
+DIGITAL = Series(gettext_lazy("digital (S)"), "#5b2a9e", "swatch-s")
+GREEN = Series(gettext_lazy("green (L)"), "#1f6b3a", "swatch-l")
+COUNTED = Series(gettext_lazy("occupations"), "#0b5cad", "swatch-a")
+STANDARD = Series(gettext_lazy("with a skill standard"), "#0b5cad", "swatch-a")
+LEVELS = Series(gettext_lazy("with level content"), "#8a4b00", "swatch-w")
+
+# Figures with these units count people or jobs and share one axis; percentages get their own.
+HEADCOUNT_UNITS = {"people", "jobs"}
+PERCENT_UNITS = {"%"}
+
+
+@dataclass
+class Insight:
+    slug: str
+    title: str
+    summary: str
+    columns: list[str]
+    table: list[list]
+    series: list[Series] = field(default_factory=list)
+    chart: str = ""
+    notes: list[str] = field(default_factory=list)
+    # Per table row, the source it cites, for the figures.
+    sources: list = field(default_factory=list)
+
+    @property
+    def lines(self):
+        """The table's rows with their cited source, for the template."""
+        return zip(self.table, self.sources or [None] * len(self.table), strict=True)
+
+
+def insights(user) -> list[Insight]:
+    visible = Occupation.objects.visible_to(user)
+    return [batches(visible), groups(visible), standards(visible), *figures()]
+
+
+def insight(user, slug: str) -> Insight | None:
+    """One insight by its slug, computing only what it needs."""
+    visible = Occupation.objects.visible_to(user)
+    builders = {"batches": batches, "groups": groups, "standards": standards}
+    if slug in builders:
+        return builders[slug](visible)
+    return next((one for one in figures() if one.slug == slug), None)
+
+
+def _name(zh: str, en: str) -> str:
+    """A group or batch name for a chart label: the English one in English when it exists."""
+    from django.utils import translation
+
+    if en and not translation.get_language().startswith("zh"):
+        return en
+    return zh
+
+
+def _issues(announcement) -> str:
+    return "; ".join(str(label) for label in announcement.get_data_issues_display())
+
+
+def batches(visible) -> Insight:
+    announcements = list(
+        Announcement.objects.annotate(
+            occupation_count=Count("occupations", filter=Q(occupations__in=visible))
+        ).order_by("date", "batch_number")
+    )
+    rows = [
+        Row(
+            label=f"{a.date_display or '?'} {a.label}",
+            values=[a.occupation_count],
+            lang="zh-Hans",
+            note=_issues(a),
+        )
+        for a in announcements
+    ]
+    title = _("New occupations per announcement batch")
+    summary = _(
+        "How many occupations of each batch the Ministry of Human Resources and Social Security "
+        "announced are in the catalogue, oldest batch first."
+    )
+    return Insight(
+        slug="batches",
+        title=title,
+        summary=summary,
+        columns=[_("Batch"), _("Date"), _("Occupations in the catalogue"), _("Known gaps")],
+        table=[[a.label, a.date_display, a.occupation_count, _issues(a)] for a in announcements],
+        series=[COUNTED],
+        chart=bar_chart(rows, [COUNTED], title=title, description=summary, chart_id="batches"),
+        notes=[_("Batch lists come from the announcements' reprints; see each batch's page.")],
+    )
+
+
+def groups(visible) -> Insight:
+    path = "middle_groups__minor_groups__occupations"
+    in_view = Q(**{f"{path}__in": visible})
+    majors = list(
+        MajorGroup.objects.annotate(
+            total=Count(path, filter=in_view),
+            digital=Count(path, filter=in_view & Q(**{f"{path}__is_digital": True})),
+            green=Count(path, filter=in_view & Q(**{f"{path}__is_green": True})),
+        ).order_by("code")
+    )
+
+    def share(part, whole):
+        return (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
+
+    rows = [
+        Row(
+            label=f"{m.code} {_name(m.name_zh, m.name_en)}",
+            values=[share(m.digital, m.total), share(m.green, m.total)],
+            lang="en" if m.name_en and _name(m.name_zh, m.name_en) == m.name_en else "zh-Hans",
+        )
+        for m in majors
+    ]
+    title = _("Digital (S) and green (L) share per major group")
+    summary = _(
+        "The share of each major group's occupations that the 2022 classification marks as "
+        "digital (S) or green (L). An occupation may be both."
+    )
+    return Insight(
+        slug="groups",
+        title=title,
+        summary=summary,
+        columns=[
+            _("Code"),
+            _("Major group"),
+            _("Occupations"),
+            _("Digital (S)"),
+            _("Digital share, %"),
+            _("Green (L)"),
+            _("Green share, %"),
+        ],
+        table=[
+            [
+                m.code,
+                _name(m.name_zh, m.name_en),
+                m.total,
+                m.digital,
+                share(m.digital, m.total),
+                m.green,
+                share(m.green, m.total),
+            ]
+            for m in majors
+        ],
+        series=[DIGITAL, GREEN],
+        chart=bar_chart(
+            rows,
+            [DIGITAL, GREEN],
+            title=title,
+            description=summary,
+            chart_id="groups",
+            number_format=lambda value: f"{value}%",
+        ),
+    )
+
+
+def standards(visible) -> Insight:
+    in_view = Q(occupations__in=visible)
+    announcements = list(
+        Announcement.objects.annotate(
+            total=Count("occupations", filter=in_view, distinct=True),
+            standardised=Count(
+                "occupations",
+                filter=in_view & Q(occupations__skill_standards__isnull=False),
+                distinct=True,
+            ),
+            with_levels=Count(
+                "occupations",
+                filter=in_view & Q(occupations__skill_standards__levels__isnull=False),
+                distinct=True,
+            ),
+        ).order_by("date", "batch_number")
+    )
+    rows = [
+        Row(
+            label=f"{a.date_display or '?'} {a.label}",
+            values=[a.standardised, a.with_levels],
+            total=a.total,
+            lang="zh-Hans",
+        )
+        for a in announcements
+    ]
+    title = _("Skill-standard coverage of the new occupations")
+    summary = _(
+        "For each batch: how many of its occupations have a national vocational skill standard "
+        "recorded here, and how many of those have their level-by-level content in the "
+        "catalogue. The pale bar is the batch's number of occupations."
+    )
+    return Insight(
+        slug="standards",
+        title=title,
+        summary=summary,
+        columns=[
+            _("Batch"),
+            _("Date"),
+            _("Occupations in the catalogue"),
+            _("With a skill standard"),
+            _("With level content"),
+        ],
+        table=[
+            [a.label, a.date_display, a.total, a.standardised, a.with_levels] for a in announcements
+        ],
+        series=[STANDARD, LEVELS],
+        chart=bar_chart(
+            rows, [STANDARD, LEVELS], title=title, description=summary, chart_id="standards"
+        ),
+        notes=[
+            _(
+                "A standard is recorded only where a source names it; its number, edition and "
+                "level text stay empty until a source gives them."
+            )
+        ],
+    )
+
+
+def figures() -> list[Insight]:
+    every = list(Figure.objects.select_related("source").order_by("source__key", "position"))
+    headcounts = sorted(
+        (f for f in every if f.unit in HEADCOUNT_UNITS), key=lambda f: f.value, reverse=True
+    )
+    percentages = sorted(
+        (f for f in every if f.unit in PERCENT_UNITS), key=lambda f: f.value, reverse=True
+    )
+    columns = [
+        _("Figure"),
+        _("Unit"),
+        _("What it counts"),
+        _("Where"),
+        _("When"),
+        _("Excerpt"),
+        _("Source"),
+        _("Source address"),
+    ]
+
+    def table(chosen):
+        return [
+            [
+                f"{f.qualifier} {f.value.normalize():,f}".strip(),
+                f.unit,
+                f.counts,
+                f.place,
+                f.as_of,
+                f.excerpt,
+                f.source.title,
+                f.source.url,
+            ]
+            for f in chosen
+        ]
+
+    def rows(chosen):
+        return [
+            Row(
+                label=f"{f.counts}{' (' + f.place + ')' if f.place else ''}",
+                values=[f.value.normalize()],
+                lang="en",
+            )
+            for f in chosen
+        ]
+
+    people_title = _("People and jobs: the figures of the sources")
+    people_summary = _(
+        "Every headcount the two source articles give, largest first, each with the sentence "
+        "that states it and its citation in the table."
+    )
+    share_title = _("Growth and shares, in per cent")
+    share_summary = _("The percentages the source articles give, each cited in the table.")
+    number = Series(_("figure"), "#0b5cad", "swatch-a")
+    others = [f for f in every if f.unit not in HEADCOUNT_UNITS | PERCENT_UNITS]
+    return [
+        Insight(
+            slug="figures",
+            title=people_title,
+            summary=people_summary,
+            columns=columns,
+            table=table(headcounts),
+            sources=[f.source for f in headcounts],
+            series=[number],
+            chart=bar_chart(
+                rows(headcounts),
+                [number],
+                title=people_title,
+                description=people_summary,
+                chart_id="figures",
+                number_format=lambda value: f"{value:,f}",
+            ),
+            notes=[
+                _(
+                    "Figures are quoted as the sources give them; “about” and “more than” are theirs."
+                )
+            ],
+        ),
+        Insight(
+            slug="percentages",
+            title=share_title,
+            summary=share_summary,
+            columns=columns,
+            table=table(percentages),
+            sources=[f.source for f in percentages],
+            series=[number],
+            chart=bar_chart(
+                rows(percentages),
+                [number],
+                title=share_title,
+                description=share_summary,
+                chart_id="percentages",
+                number_format=lambda value: f"{value:f}%",
+            ),
+        ),
+        Insight(
+            slug="other-figures",
+            title=_("Other figures of the sources"),
+            summary=_("Funds, events, companies and platforms: numbers that share no axis."),
+            columns=columns,
+            table=table(others),
+            sources=[f.source for f in others],
+        ),
+    ]

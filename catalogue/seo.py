@@ -1,0 +1,58 @@
+"""schema.org JSON-LD for the pages that describe one thing."""
+
+import json
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+# json_script's escapes: the JSON cannot close its <script> element or open a comment.
+_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> SafeString:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def occupation_json_ld(occupation, request) -> SafeString:
+    """An Occupation (https://schema.org/Occupation) with its classification code and the
+    skill standards that qualify for it, in the page's language first."""
+    chinese_first = get_language().startswith("zh") or not occupation.name_en
+    names = (
+        [occupation.name_zh, occupation.name_en]
+        if chinese_first
+        else [
+            occupation.name_en,
+            occupation.name_zh,
+        ]
+    )
+    names = [name for name in names if name]
+    definition = (
+        occupation.definition_zh or occupation.definition_en
+        if chinese_first
+        else occupation.definition_en or occupation.definition_zh
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Occupation",
+        "name": names[0],
+        "url": request.build_absolute_uri(occupation.get_absolute_url()),
+    }
+    alternates = names[1:] + [title.title for title in occupation.alternate_titles.all()]
+    if alternates:
+        data["alternateName"] = alternates
+    if definition:
+        data["description"] = definition
+    if occupation.code:
+        category = {"@type": "CategoryCode", "codeValue": occupation.code}
+        if occupation.source:
+            category["inCodeSet"] = {"@type": "CategoryCodeSet", "name": occupation.source.title}
+        data["occupationalCategory"] = category
+    standards = [standard.title for standard in occupation.skill_standards.all()]
+    if standards:
+        data["qualifications"] = standards
+    tasks = [task.text_zh or task.text_en for task in occupation.tasks.all()]
+    if tasks:
+        data["responsibilities"] = tasks
+    return json_ld(data)
