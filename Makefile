@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Compiled translations: built, never committed.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 .PHONY: run test lint format seed superuser bench clean help
 
@@ -25,10 +27,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet . --group dev
 	touch $(STAMP)
 
-run: $(STAMP)
+$(MO): %.mo: %.po $(STAMP)
+	$(PY) manage.py compiletranslations --verbosity 0
+
+run: $(STAMP) $(MO)
 	PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -53,4 +58,4 @@ superuser: $(STAMP)
 	$(PY) manage.py createsuperuser
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(MO)

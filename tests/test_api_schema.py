@@ -44,4 +44,5 @@ def catalogue(db):
     ],
 )
 def test_api_conforms_to_its_schema(case, catalogue):
-    case.call_and_validate()
+    # The WSGI transport does not undo Content-Encoding as an HTTP client would.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})

@@ -2,6 +2,8 @@
    The form works without this script; with it, typing shows up to eight names. */
 (function () {
   "use strict";
+  // The page's language: the script element carries the words it says.
+  var text = (document.currentScript || {}).dataset || {};
   document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
     var endpoint = input.getAttribute("data-autocomplete");
     var list = document.createElement("ul");
@@ -10,7 +12,7 @@
     list.id = input.id + "-listbox";
     list.className = "autocomplete";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", input.getAttribute("placeholder") || "Suggestions");
+    list.setAttribute("aria-label", text.label || "Suggestions");
     list.hidden = true;
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
@@ -18,7 +20,6 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
-    input.parentNode.style.position = "relative";
     input.parentNode.appendChild(list);
     input.parentNode.appendChild(status);
 
@@ -44,7 +45,9 @@
         li.addEventListener("mousedown", function (event) { event.preventDefault(); window.location.href = result.url; });
         list.appendChild(li); items.push(li);
       });
-      status.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions");
+      status.textContent = results.length === 1
+        ? (text.one || "1 suggestion")
+        : (text.many || "{n} suggestions").replace("{n}", results.length);
       if (results.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); highlight(-1); }
       else close();
     }
