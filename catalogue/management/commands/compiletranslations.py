@@ -33,4 +33,3 @@ class Command(BaseCommand):
                     write_mo(mo_file, catalog)
                 if options["verbosity"]:
                     self.stdout.write(f"compiled {po_path} (Babel; msgfmt is not installed)")
-
