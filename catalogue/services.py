@@ -40,8 +40,10 @@ def occupation_set_status(*, occupations, status: str) -> int:
     if status not in Occupation.Status.values:
         raise ValueError(f"Unknown status {status!r}.")
     changed = 0
-    # of=("self",): the queryset may outer-join relations, which cannot be locked.
-    for occupation in occupations.select_for_update(of=("self",)).exclude(status=status):
+    # The rows by key: the queryset may be DISTINCT or outer-join relations (an admin search
+    # across titles does both), and neither can be locked.
+    locked = Occupation.objects.filter(pk__in=occupations.values("pk")).select_for_update()
+    for occupation in locked.exclude(status=status).order_by("pk"):
         occupation.status = status
         occupation.save(update_fields=["status", "updated_at"])
         changed += 1

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -252,6 +253,10 @@ class InsightCSVView(View):
         if found is None:
             raise Http404(f"No insight {slug}.")
         return table_csv_response(found.columns, found.table, name=f"insight-{slug}")
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def robots_txt(request):

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from catalogue.sitemaps import SITEMAPS
-from catalogue.views import robots_txt
+from catalogue.views import favicon, robots_txt
 
 admin.site.site_header = "Occupations catalogue — curation"
 admin.site.site_title = "Occupations catalogue"
@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("catalogue.api.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
+    # Browsers ask for /favicon.ico wherever a page names no icon (the admin's pages).
+    path("favicon.ico", favicon),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-<section>.xml",

@@ -124,6 +124,17 @@ class AdminCurationTests(TestCase):
         self.assertEqual((latest.status, latest.history_user), ("published", self.curator))
         self.assertEqual(occupation.history.count(), 2)
 
+    def test_actions_work_on_a_searched_list(self):
+        # A search across alternate titles makes the list DISTINCT, which cannot be locked.
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        url = reverse("admin:catalogue_occupation_changelist") + "?q=trainer"
+        response = self.client.post(
+            url, {"action": "unpublish", "_selected_action": [occupation.pk]}, follow=True
+        )
+        self.assertContains(response, "1 of 1 occupation unpublished")
+        occupation.refresh_from_db()
+        self.assertEqual(occupation.status, "draft")
+
     def change_form_data(self, occupation, **overrides):
         data = {
             "kind": occupation.kind,
