@@ -51,6 +51,7 @@ seed: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/search_relevance.py
 	$(PY) bench/search.py
+	$(PY) bench/lighthouse.py
 	@if [ -n "$$CATALOGUE_DATA_DIR" ]; then $(PY) bench/import_classification.py; \
 		else echo "bench/import_classification.py skipped: set CATALOGUE_DATA_DIR"; fi
 

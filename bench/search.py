@@ -12,7 +12,6 @@ and the naive way (icontains across the same fields, no index) for the ratio.
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,8 +21,9 @@ import urllib.parse
 from http.client import HTTPConnection
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import MANAGE, database_url, gunicorn, prepare, production_env
 
 SCENARIOS = {
     "English": ["AI trainer", "supply chain manager", "data analyst", "robot maintenance"],
@@ -38,28 +38,6 @@ FACETED = [
     {"major": "2", "middle": "2-05"},
 ]
 AUTOCOMPLETE = ["训练", "supp", "rgzn", "数据"]
-
-
-def database_url(name: str) -> str:
-    """DATABASE_URL's server, or the embedded PostgreSQL, with a database of this name."""
-    import psycopg
-
-    from config import env
-
-    base = env.database_url()
-    parts = urllib.parse.urlsplit(base)
-    url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return url
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values, p):
@@ -116,17 +94,8 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     url = database_url("catalogue_bench")
     os.environ["DATABASE_URL"] = url
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True)
+    env = production_env(url)
+    prepare(env)
 
     import django
 
@@ -136,37 +105,12 @@ def main():
     if Occupation.objects.count() != args.count:
         print(f"generating {args.count} synthetic occupations (once; kept in catalogue_bench)…")
         subprocess.run(
-            [*manage, "generate_synthetic_catalogue", "--count", str(args.count), "--replace"],
+            [*MANAGE, "generate_synthetic_catalogue", "--count", str(args.count), "--replace"],
             env=env,
             check=True,
         )
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        for _ in range(100):
-            try:
-                HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env) as port:
         scenarios = {
             name: [list_path({"q": q}) for q in queries] for name, queries in SCENARIOS.items()
         }
@@ -187,9 +131,6 @@ def main():
                 f"| {name} | {len(latencies) / wall:.0f} | {percentile(latencies, 50):.0f} | "
                 f"{percentile(latencies, 95):.0f} | {percentile(latencies, 99):.0f} | {len(errors)} |"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     naive_comparison(args.naive_repeat)
 
