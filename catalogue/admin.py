@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,43 @@ from .models import (
 )
 
 # --- Classification ---------------------------------------------------------------------------
+
+
+class OccupationAdminForm(forms.ModelForm):
+    """Optimistic locking: the form carries the revision it was opened at, and saving is
+    refused when someone else (a curator or an import) has saved the occupation since."""
+
+    opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Occupation
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_revision"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Locked until the admin's transaction ends: a second save waits, then sees ours.
+        current = (
+            Occupation.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        if cleaned.get("opened_revision") != current:
+            raise forms.ValidationError(
+                _(
+                    "Someone else saved this occupation after you opened it, so your changes "
+                    "were not saved. Open it again to see theirs, then make yours."
+                ),
+                code="stale",
+            )
+        return cleaned
 
 
 class CuratedFieldsMixin:
@@ -165,6 +203,7 @@ class StatusMessageMixin:
 
 @admin.register(Occupation)
 class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin):
+    form = OccupationAdminForm
     import_owned_fields = [
         *imports.OCCUPATION_OWNED_FIELDS,
         *imports.OCCUPATION_ANNOUNCEMENT_FIELDS,
@@ -213,6 +252,7 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
                     "name_en",
                     "slug",
                     "status",
+                    "opened_revision",
                 ]
             },
         ),

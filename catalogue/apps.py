@@ -8,3 +8,6 @@ class CatalogueConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .versioning import connect_signals
+
+        connect_signals()

@@ -37,6 +37,7 @@ from .models import (
 )
 from .search.documents import refresh_search_documents
 from .search.vocabulary import rebuild_vocabulary
+from .versioning import bump
 
 OCCUPATIONS_FILE = "cn_occupations_2022.csv"
 GROUPS_FILE = "cn_occupation_groups_2022.csv"
@@ -279,12 +280,20 @@ def _save(model, *, create: list, update: dict, reason: str) -> None:
         bulk_create_with_history(create, model, batch_size=500, default_change_reason=reason)
     if update:
         now = timezone.now()
+        extra = {"updated_at"}
         for obj in update:
             obj.updated_at = now
-        fields = sorted({name for names in update.values() for name in names} | {"updated_at"})
+            if hasattr(obj, "revision"):
+                # An admin form opened before this import may not save over it.
+                obj.revision += 1
+                extra.add("revision")
+        fields = sorted({name for names in update.values() for name in names} | extra)
         bulk_update_with_history(
             list(update), model, fields, batch_size=500, default_change_reason=reason
         )
+    if create or update:
+        # Bulk writes send no signals: raise the catalogue's version here.
+        bump()
 
 
 def classification_source() -> Source:

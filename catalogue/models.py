@@ -450,6 +450,11 @@ class Occupation(TimeStamped):
     needs_review = models.BooleanField(
         default=False, help_text=_("Something about this record needs a curator's attention.")
     )
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; an edit made from an older revision is refused."),
+    )
     curation_notes = models.TextField(
         blank=True, help_text=_("What a curator should know or check; shown to staff.")
     )
@@ -504,8 +509,10 @@ class Occupation(TimeStamped):
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
+        if self.pk is not None:
+            self.revision += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "code", "name_pinyin"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "code", "name_pinyin", "revision"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -912,3 +919,25 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+# --- The catalogue's version ------------------------------------------------------------------
+
+
+class CatalogueVersion(models.Model):
+    """One row: a number that every change to the catalogue raises, and when it last did.
+
+    Pages take their ETag and Last-Modified from it, and cached pages are filed under it, so a
+    curator's save or an import is seen at once everywhere without deleting anything.
+    """
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="catalogueversion_single_row")
+        ]
+
+    def __str__(self):
+        return f"catalogue version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -1,4 +1,7 @@
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -23,6 +26,10 @@ from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
 from .seo import occupation_json_ld
+
+# What a database that is down, restarting or unreachable raises.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 class HomeView(TemplateView):
@@ -232,10 +239,40 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """500, or 503 with Retry-After when what failed is the database being out of reach."""
+    unavailable = isinstance(sys.exc_info()[1], DATABASE_DOWN)
+    status = 503 if unavailable else 500
     if request.path.startswith(API_PREFIX):
-        return json_error(500, "The catalogue could not answer this request.")
-    # No context processors that touch the database: it may be what failed.
-    return render(request, "500.html", status=500, using=None)
+        response = json_error(
+            status,
+            "The catalogue's database is unavailable; try again shortly."
+            if unavailable
+            else "The catalogue could not answer this request.",
+        )
+    else:
+        # No context processor touches the database: it may be what failed.
+        template = "503.html" if unavailable else "500.html"
+        response = render(request, template, status=status, using=None)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def healthz(request):
+    """200 when the app can query its database, 503 otherwise; for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_DOWN as error:
+        response = JsonResponse(
+            {"status": "unavailable", "database": str(error).strip()}, status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class InsightsView(TemplateView):

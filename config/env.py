@@ -47,7 +47,44 @@ def databases(url: str) -> dict:
         conn_max_age=int(get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+    # No request may run away with the database; long batch jobs lift it for their session
+    # (catalogue.management.unbounded_statements).
+    timeout = get("DATABASE_STATEMENT_TIMEOUT", "10s")
+    default.setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout}"
     return {"default": default}
+
+
+def release_fingerprint() -> str:
+    """A digest of the files that shape a page, the same in every worker of one deployment."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder, pattern in [
+        ("catalogue", "**/*.py"),
+        ("templates", "**/*"),
+        ("static", "**/*"),
+        ("locale", "**/*.po"),
+    ]:
+        for path in sorted((BASE_DIR / folder).glob(pattern)):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()[:12]
+
+
+def cache(redis_url: str | None) -> dict:
+    if redis_url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "catalogue",
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 
 
 def database_url() -> str:

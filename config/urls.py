@@ -1,17 +1,19 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from catalogue.sitemaps import SITEMAPS
-from catalogue.views import favicon, robots_txt
+from catalogue.views import favicon, healthz, robots_txt
 
 admin.site.site_header = "Occupations catalogue — curation"
 admin.site.site_title = "Occupations catalogue"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("catalogue.api.urls")),
+    path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),
     # Browsers ask for /favicon.ico wherever a page names no icon (the admin's pages).
     path("favicon.ico", favicon),

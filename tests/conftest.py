@@ -14,3 +14,14 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: a rolled-back test leaves the catalogue version
+    where it found it, so the next test's pages would otherwise find its cached ones."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

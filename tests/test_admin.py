@@ -151,6 +151,7 @@ class AdminCurationTests(TestCase):
             "source": occupation.source_id or "",
             "source_page": occupation.source_page or "",
             "curation_notes": occupation.curation_notes,
+            "opened_revision": occupation.revision,
         }
         for prefix, count in [
             ("tasks", 0),
@@ -199,6 +200,38 @@ class AdminCurationTests(TestCase):
         occupation.refresh_from_db()
         self.assertEqual(occupation.name_en, "AI trainer (curated)")
         self.assertEqual(occupation.history.first().history_user, self.curator)
+
+    def test_the_second_of_two_concurrent_edits_is_refused_not_saved_over_the_first(self):
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        url = reverse("admin:catalogue_occupation_change", args=[occupation.pk])
+        # Both curators open the form at the same revision.
+        opened = self.client.get(url).context["adminform"].form["opened_revision"].value()
+        self.assertEqual(opened, occupation.revision)
+        first = self.change_form_data(occupation, name_en="AI trainer (first)")
+        second = self.change_form_data(occupation, name_en="AI trainer (second)")
+        self.assertEqual(self.client.post(url, first).status_code, 302)
+        response = self.client.post(url, second)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Someone else saved this occupation after you opened it")
+        occupation.refresh_from_db()
+        self.assertEqual(occupation.name_en, "AI trainer (first)")
+        self.assertEqual(occupation.revision, opened + 1)
+        # Opened again, at the new revision, the second curator's edit goes through.
+        again = self.change_form_data(occupation, name_en="AI trainer (second)")
+        self.assertEqual(self.client.post(url, again).status_code, 302)
+
+    def test_an_import_since_the_form_was_opened_also_refuses_the_save(self):
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        url = reverse("admin:catalogue_occupation_change", args=[occupation.pk])
+        stale = self.change_form_data(occupation, name_en="AI trainer (stale)")
+        from catalogue.imports import _save
+
+        occupation.definition_zh = "导入的新定义"
+        _save(Occupation, create=[], update={occupation: ["definition_zh"]}, reason="import")
+        response = self.client.post(url, stale)
+        self.assertContains(response, "Someone else saved this occupation after you opened it")
+        occupation.refresh_from_db()
+        self.assertEqual(occupation.definition_zh, "导入的新定义")
 
     def test_bad_input_shows_errors_and_saves_nothing(self):
         occupation = Occupation.objects.get(slug="ai-trainer")

@@ -81,6 +81,7 @@ def build_documents(occupations) -> None:
 def refresh_search_documents(ids: Iterable[int] | None = None, *, batch_size: int = 2000) -> int:
     """Rebuild the search documents of these occupations (all when ids is None)."""
     from catalogue.models import Occupation
+    from catalogue.versioning import bump
 
     queryset = Occupation.objects.only(
         "code", "name_zh", "name_en", "definition_zh", "definition_en", *DOCUMENT_FIELDS
@@ -92,6 +93,9 @@ def refresh_search_documents(ids: Iterable[int] | None = None, *, batch_size: in
     while True:
         chunk = list(queryset.filter(pk__gt=last)[:batch_size])
         if not chunk:
+            if done:
+                # What a search finds has changed: pages cached under the old version go.
+                bump()
             return done
         build_documents(chunk)
         _write(chunk)

@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "catalogue",
 ]
 
@@ -38,10 +40,63 @@ MIDDLEWARE = [
     "catalogue.middleware.ApiCacheControlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous search, autocomplete and API use beyond the limits below answer 429.
+    "catalogue.middleware.RateLimitMiddleware",
+    # ETag, Last-Modified and a page cache for anonymous visitors, from the catalogue version.
+    "catalogue.middleware.CataloguePageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so that it sees the result of authentication and locks out repeated failures.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed logins for a username from one address lock that pair out for an hour.
+AXES_FAILURE_LIMIT = int(env.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The admin lives at ADMIN_URL (default admin/): somewhere less guessable in production.
+ADMIN_URL = env.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+# Every page's scripts, styles, images and frames come from this site; no inline script or
+# style is allowed (JSON-LD is data, not script). Swagger UI's script is served as a file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Part of every ETag and cached page's key: a new release of the code (templates, translations,
+# static files) must not be answered with a page rendered by the old one.
+CATALOGUE_RELEASE = env.get("RELEASE") or env.release_fingerprint()
+
+# Django's cache: Redis when REDIS_URL is set (shared by every worker and machine), otherwise
+# memory local to each process.
+CACHES = {"default": env.cache(env.get("REDIS_URL"))}
+
+# Requests per minute an anonymous client (by address) may make, per kind; 0 turns one off.
+RATE_LIMITS = {
+    "search": int(env.get("RATE_LIMIT_SEARCH", "120")),
+    "autocomplete": int(env.get("RATE_LIMIT_AUTOCOMPLETE", "600")),
+    "api": int(env.get("RATE_LIMIT_API", "300")),
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

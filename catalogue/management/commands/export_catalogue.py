@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management.base import BaseCommand
 
+from catalogue.management import unbounded_statements
 from catalogue.search.documents import DOCUMENT_FIELDS
 
 # The catalogue's own records, in an order that loads: what each refers to comes first.
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, path: Path, **options):
+        unbounded_statements()
         models = [apps.get_model(label) for label in MODELS]
         # Search documents are derived: they are rebuilt when the fixture is loaded.
         fields = {

@@ -10,6 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from catalogue.management import unbounded_statements
 from catalogue.models import (
     MajorGroup,
     MiddleGroup,
@@ -126,6 +127,7 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="Delete the catalogue first.")
 
     def handle(self, *args, count, seed, standards, quotes, replace, **options):
+        unbounded_statements()
         if Occupation.objects.exists() and not replace:
             raise CommandError("The catalogue is not empty; use --replace to delete it first.")
         started = time.monotonic()

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from catalogue.imports import ANNOUNCEMENTS_FILE, announcements_import
+from catalogue.management import unbounded_statements
 
 from ._importing import ImportCommand
 
@@ -20,6 +21,7 @@ class Command(ImportCommand):
         super().add_arguments(parser)
 
     def handle(self, *args, path: Path, dry_run: bool, **options):
+        unbounded_statements()
         file = path / ANNOUNCEMENTS_FILE if path.is_dir() else path
         if not file.is_file():
             raise CommandError(f"{file} is not a file.")

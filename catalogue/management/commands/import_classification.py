@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from catalogue.imports import GROUPS_FILE, OCCUPATIONS_FILE, classification_import
+from catalogue.management import unbounded_statements
 
 from ._importing import ImportCommand
 
@@ -23,6 +24,7 @@ class Command(ImportCommand):
         super().add_arguments(parser)
 
     def handle(self, *args, path: Path, groups: Path | None, dry_run: bool, **options):
+        unbounded_statements()
         occupations = path / OCCUPATIONS_FILE if path.is_dir() else path
         groups = groups or occupations.parent / GROUPS_FILE
         for file in (occupations, groups):

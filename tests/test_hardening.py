@@ -1,0 +1,226 @@
+"""Production hardening: deploy checks, security headers, CSP, login lockout, the admin's
+address, rate limits, /healthz, the database going away, and statement_timeout."""
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import OperationalError, connection
+from django.test import TestCase, override_settings
+from django.urls import clear_url_caches, reverse
+
+from config import env
+
+ROOT = Path(__file__).resolve().parent.parent
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789",
+    "ALLOWED_HOSTS": "catalogue.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+}
+
+
+def test_check_deploy_reports_nothing():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        # As deployed: without what the browser tests set for their own process.
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **PROD_ENV,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+class SecurityHeaderTests(TestCase):
+    fixtures = ["seed"]
+
+    def test_every_page_sends_the_security_headers_and_a_strict_csp(self):
+        for url in ["/", "/occupations/ai-trainer/", "/api/v1/occupations/", "/admin/login/"]:
+            with self.subTest(url):
+                response = self.client.get(url)
+                self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+                self.assertEqual(response["Referrer-Policy"], "same-origin")
+                self.assertEqual(response["X-Frame-Options"], "DENY")
+                policy = response["Content-Security-Policy"]
+                self.assertIn("default-src 'self'", policy)
+                self.assertIn("script-src 'self'", policy)
+                self.assertIn("frame-ancestors 'none'", policy)
+                self.assertNotIn("unsafe-inline", policy)
+                self.assertNotIn("unsafe-eval", policy)
+
+    def test_pages_have_no_inline_script_or_style(self):
+        import re
+
+        for url in [
+            "/",
+            "/occupations/?q=训练师",
+            "/occupations/ai-trainer/",
+            "/insights/",
+            "/api/v1/docs/",
+            "/admin/login/",
+        ]:
+            with self.subTest(url):
+                html = self.client.get(url).content.decode()
+                scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+                # Only data blocks (JSON-LD), which a CSP does not govern.
+                self.assertEqual([s for s in scripts if "application/ld+json" not in s], [])
+                self.assertNotIn("<style", html)
+                self.assertIsNone(re.search(r"\sstyle=", html))
+
+
+class AdminHardeningTests(TestCase):
+    def setUp(self):
+        get_user_model().objects.create_superuser("curator", "c@example.org", "right-password")
+
+    def login(self, password):
+        return self.client.post(
+            reverse("admin:login"), {"username": "curator", "password": password}
+        )
+
+    def test_repeated_failures_lock_the_login_out(self):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            self.assertEqual(self.login("wrong").status_code, 200)
+        locked = self.login("wrong")
+        self.assertEqual(locked.status_code, 429)
+        self.assertContains(locked, "Too many failed logins", status_code=429)
+        # Even the right password is refused while locked out.
+        self.assertEqual(self.login("right-password").status_code, 429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_a_success_before_the_limit_resets_the_count(self):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            self.login("wrong")
+        self.assertEqual(self.login("right-password").status_code, 302)
+
+    def test_the_admin_address_is_configurable(self):
+        import config.urls
+
+        try:
+            with override_settings(ADMIN_URL="curation-7f3a/"):
+                importlib.reload(config.urls)
+                clear_url_caches()
+                self.assertEqual(reverse("admin:index"), "/curation-7f3a/")
+                self.assertEqual(self.client.get("/admin/").status_code, 404)
+                self.assertEqual(self.client.get("/curation-7f3a/").status_code, 302)
+                self.assertIn(
+                    "Disallow: /curation-7f3a/", self.client.get("/robots.txt").content.decode()
+                )
+        finally:
+            # Outside the override: the address the other tests expect.
+            importlib.reload(config.urls)
+            clear_url_caches()
+        self.assertEqual(reverse("admin:index"), "/admin/")
+
+
+@override_settings(RATE_LIMITS={"search": 3, "autocomplete": 2, "api": 2})
+class RateLimitTests(TestCase):
+    fixtures = ["seed"]
+
+    def test_searches_beyond_the_limit_get_429_with_retry_after(self):
+        for n in range(3):
+            self.assertEqual(self.client.get("/occupations/", {"q": f"a{n}"}).status_code, 200)
+        refused = self.client.get("/occupations/", {"q": "again"})
+        self.assertEqual(refused.status_code, 429)
+        self.assertTrue(1 <= int(refused["Retry-After"]) <= 61)
+        self.assertContains(refused, "Too many requests", status_code=429)
+        self.assertContains(refused, 'class="site-header"', status_code=429)
+        # Browsing without a search is not limited.
+        self.assertEqual(self.client.get("/occupations/ai-trainer/").status_code, 200)
+
+    def test_api_and_autocomplete_answer_json(self):
+        for url, limit in [("/api/v1/occupations/", 2), ("/occupations/autocomplete/?q=ai", 2)]:
+            with self.subTest(url):
+                for _ in range(limit):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+                refused = self.client.get(url)
+                self.assertEqual(refused.status_code, 429)
+                self.assertIn("Retry-After", refused)
+                self.assertIn("at most", refused.json()["detail"])
+
+    def test_each_address_has_its_own_allowance(self):
+        for _ in range(3):
+            self.client.get("/api/v1/occupations/", REMOTE_ADDR="10.0.0.1")
+        self.assertEqual(
+            self.client.get("/api/v1/occupations/", REMOTE_ADDR="10.0.0.2").status_code, 200
+        )
+
+    def test_curators_are_not_limited(self):
+        self.client.force_login(
+            get_user_model().objects.create_superuser("curator", "c@example.org", "pw")
+        )
+        for _ in range(5):
+            self.assertEqual(self.client.get("/api/v1/occupations/").status_code, 200)
+
+
+class HealthAndOutageTests(TestCase):
+    fixtures = ["seed"]
+
+    def test_healthz_queries_the_database(self):
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
+        self.assertEqual(response["Cache-Control"], "no-store")
+
+    def test_healthz_says_503_when_the_database_is_down(self):
+        with mock.patch.object(
+            connection, "cursor", side_effect=OperationalError("connection refused")
+        ):
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["status"], "unavailable")
+        self.assertIn("Retry-After", response)
+
+    def test_pages_answer_503_that_look_like_the_site(self):
+        down = OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+        self.client.raise_request_exception = False
+        with mock.patch("catalogue.versioning.current", side_effect=down):
+            page = self.client.get("/occupations/ai-trainer/")
+            api = self.client.get("/api/v1/occupations/")
+        self.assertEqual(page.status_code, 503)
+        self.assertEqual(page["Retry-After"], "30")
+        self.assertContains(page, "Back in a moment", status_code=503)
+        self.assertContains(page, 'class="site-header"', status_code=503)
+        self.assertEqual(api.status_code, 503)
+        self.assertIn("unavailable", api.json()["detail"])
+        # And once it is back, the same page answers again.
+        self.assertEqual(self.client.get("/occupations/ai-trainer/").status_code, 200)
+
+    def test_other_errors_stay_500(self):
+        self.client.raise_request_exception = False
+        with mock.patch("catalogue.versioning.current", side_effect=ValueError("bug")):
+            response = self.client.get("/")
+        self.assertEqual(response.status_code, 500)
+        self.assertNotIn("Retry-After", response)
+
+
+class DatabaseSettingsTests(TestCase):
+    def test_no_statement_may_run_away(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            self.assertEqual(cursor.fetchone()[0], "10s")
+            with self.assertRaisesMessage(OperationalError, "statement timeout"):
+                cursor.execute("SET LOCAL statement_timeout = '50ms'; SELECT pg_sleep(1)")
+
+    def test_connections_persist_and_are_health_checked(self):
+        database = env.databases("postgres://u@h:5432/db")["default"]
+        self.assertEqual(database["CONN_MAX_AGE"], 60)
+        self.assertTrue(database["CONN_HEALTH_CHECKS"])
+
+    def test_cache_is_redis_when_redis_url_is_set(self):
+        self.assertEqual(
+            env.cache("redis://127.0.0.1:6379/1")["BACKEND"],
+            "django.core.cache.backends.redis.RedisCache",
+        )
+        self.assertEqual(
+            env.cache(None)["BACKEND"], "django.core.cache.backends.locmem.LocMemCache"
+        )
