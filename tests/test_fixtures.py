@@ -1,12 +1,15 @@
 """The seed catalogue: loads idempotently, quotes verbatim, codes as the classification has them."""
 
 import csv
+import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import TestCase
 
 from catalogue.models import Figure, Occupation, Quote, SkillStandard, Source
@@ -133,3 +136,80 @@ class SeedFixtureTests(TestCase):
                 self.assertEqual(str(occupation.source_page), row["source_page"])
                 self.assertEqual(occupation.minor_group.name_zh, row["minor_name"])
                 self.assertEqual(occupation.minor_group.middle_group.name_zh, row["middle_name"])
+
+
+class BadFixtureTests(TestCase):
+    """A fixture with a fault is refused with its file and line, and loads nothing."""
+
+    fixtures = ["seed"]
+
+    def write(self, directory, records=None, raw: bytes | None = None) -> Path:
+        path = Path(directory) / "bad.json"
+        path.write_bytes(raw if raw is not None else json.dumps(records, indent=1).encode())
+        return path
+
+    def occupation(self, code, slug, **fields):
+        return {
+            "model": "catalogue.occupation",
+            "fields": {
+                "code": code,
+                "slug": slug,
+                "name_zh": "测试职业",
+                "status": "published",
+                "kind": "occupation",
+                **fields,
+            },
+        }
+
+    def assert_refused(self, path, *expected):
+        before = snapshot()
+        with self.assertRaises(CommandError) as raised:
+            call_command("loaddata", str(path), verbosity=0)
+        for text in (str(path), *expected):
+            self.assertIn(text, str(raised.exception))
+        self.assertEqual(snapshot(), before)
+        return str(raised.exception)
+
+    def test_a_bad_row_names_its_line(self):
+        with tempfile.TemporaryDirectory() as directory:
+            good = self.occupation(None, "fixture-good-one")
+            bad = self.occupation("4-04-5-05", "fixture-bad-code")  # a malformed code
+            path = self.write(directory, [good, bad])
+            message = self.assert_refused(path, "record 2")
+            starts = [n for n, text in enumerate(path.read_text().splitlines(), 1) if text == " {"]
+            line = starts[1]
+            self.assertIn(f"line {line}", message)
+
+    def test_a_duplicate_code_names_its_line(self):
+        with tempfile.TemporaryDirectory() as directory:
+            duplicate = self.occupation("4-04-05-05", "another-ai-trainer")  # AI trainer's code
+            duplicate["pk"] = 999_999
+            duplicate["fields"]["minor_group"] = ["4-04-05"]
+            path = self.write(
+                directory,
+                [self.occupation(None, "fixture-first"), self.occupation(None, "x2"), duplicate],
+            )
+            starts = [n for n, text in enumerate(path.read_text().splitlines(), 1) if text == " {"]
+            self.assert_refused(path, "record 3", f"line {starts[2]}", "occupation_code")
+
+    def test_a_wrong_encoding_names_its_line(self):
+        with tempfile.TemporaryDirectory() as directory:
+            text = json.dumps([self.occupation(None, "gbk-encoded")], indent=1, ensure_ascii=False)
+            path = self.write(directory, raw=text.encode("gbk"))
+            line = next(n for n, row in enumerate(text.splitlines(), 1) if "测试" in row)
+            self.assert_refused(path, f"line {line}", "not UTF-8")
+
+    def test_a_truncated_file_names_its_line(self):
+        with tempfile.TemporaryDirectory() as directory:
+            text = json.dumps([self.occupation(None, "cut-short")] * 3, indent=1)
+            cut = text[: len(text) // 2]
+            path = self.write(directory, raw=cut.encode())
+            self.assert_refused(path, f"line {cut.count(chr(10)) + 1}", "truncated")
+
+    def test_an_unknown_field_names_its_line(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = self.write(
+                directory,
+                [self.occupation(None, "ok-one"), self.occupation(None, "x", colour="red")],
+            )
+            self.assert_refused(path, "record 2")

@@ -85,6 +85,16 @@ def page(browser, catalogue):
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
     page.errors = errors
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((catalogue.url, "data:"))
+            else elsewhere.append(request.url)
+        ),
+    )
     yield page
     context.close()
     assert errors == [], "the pages logged errors"
+    assert elsewhere == [], "a page asked another host for something"
