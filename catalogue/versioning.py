@@ -21,7 +21,13 @@ class Version:
 
 
 def current() -> Version:
-    with connection.cursor() as cursor:
+    """Read where the page's data is read (the replica, if any): a page is never filed under a
+    version newer than the data it shows."""
+    from django.db import connections, router
+
+    from .models import CatalogueVersion
+
+    with connections[router.db_for_read(CatalogueVersion)].cursor() as cursor:
         cursor.execute("SELECT number, changed_at FROM catalogue_catalogueversion WHERE id = 1")
         row = cursor.fetchone()
     return Version(*row) if row else Version(0, None)

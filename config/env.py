@@ -54,6 +54,21 @@ def databases(url: str) -> dict:
     return {"default": default}
 
 
+def with_replica(configured: dict) -> dict:
+    """DATABASE_REPLICA_URL, when set, as the "replica" alias that catalogue.routers reads from.
+    Tests mirror it to the primary instead of creating a test database on a read-only server."""
+    url = get("DATABASE_REPLICA_URL")
+    if url:
+        replica = databases(url)["default"]
+        replica["TEST"] = {"MIRROR": "default"}
+        configured = {**configured, "replica": replica}
+    return configured
+
+
+def routers(configured: dict) -> list[str]:
+    return ["catalogue.routers.ReplicaRouter"] if "replica" in configured else []
+
+
 def release_fingerprint() -> str:
     """A digest of the files that shape a page, the same in every worker of one deployment."""
     import hashlib

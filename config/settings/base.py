@@ -32,6 +32,8 @@ MIDDLEWARE = [
     # Pages and API answers compressed (static files come compressed from WhiteNoise). Django's
     # gzip adds random padding against BREACH; public pages carry no secrets anyway.
     "django.middleware.gzip.GZipMiddleware",
+    # With a replica: requests that may write read from the primary too (catalogue.routers).
+    "catalogue.routers.PrimaryForWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,7 +8,8 @@ ALLOWED_HOSTS = env.csv_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise env.ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set.")
 # Production never falls back to the embedded database.
-DATABASES = env.databases(env.require("DATABASE_URL"))
+DATABASES = env.with_replica(env.databases(env.require("DATABASE_URL")))
+DATABASE_ROUTERS = env.routers(DATABASES)
 CSRF_TRUSTED_ORIGINS = env.csv_list("CSRF_TRUSTED_ORIGINS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,4 +15,5 @@ STORAGES = {
 }
 
 # DATABASE_URL, or the embedded PostgreSQL under .data/ when it is not set.
-DATABASES = env.databases(env.database_url())
+DATABASES = env.with_replica(env.databases(env.database_url()))
+DATABASE_ROUTERS = env.routers(DATABASES)
