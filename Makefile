@@ -49,8 +49,12 @@ seed: $(STAMP)
 	$(PY) manage.py loaddata seed
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet . --group bench
+	@command -v wrk >/dev/null || { echo "bench/compare.py and bench/soak.py need wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/search_relevance.py
 	$(PY) bench/search.py
+	$(PY) bench/compare.py
+	$(PY) bench/soak.py
 	$(PY) bench/lighthouse.py
 	@if [ -n "$$CATALOGUE_DATA_DIR" ]; then $(PY) bench/import_classification.py; \
 		else echo "bench/import_classification.py skipped: set CATALOGUE_DATA_DIR"; fi

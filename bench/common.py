@@ -9,6 +9,7 @@ import time
 import urllib.parse
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
@@ -39,6 +40,10 @@ def production_env(url: str) -> dict:
         "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-bench-only",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # The benchmarks measure the catalogue, not its rate limiter.
+        "RATE_LIMIT_SEARCH": "0",
+        "RATE_LIMIT_AUTOCOMPLETE": "0",
+        "RATE_LIMIT_API": "0",
     }
 
 
@@ -49,15 +54,52 @@ def prepare(env: dict) -> None:
     subprocess.run([*MANAGE, "collectstatic", "--no-input", "-v0"], env=env, check=True)
 
 
+def synthetic_catalogue(count: int) -> dict:
+    """The production environment for `catalogue_bench`, holding `count` synthetic occupations
+    (generated once and kept), with Django set up in this process against it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    url = database_url("catalogue_bench")
+    os.environ["DATABASE_URL"] = url
+    env = production_env(url)
+    prepare(env)
+    import django
+
+    django.setup()
+    from catalogue.models import Occupation
+
+    if Occupation.objects.count() != count:
+        print(f"generating {count} synthetic occupations (once; kept in catalogue_bench)…")
+        subprocess.run(
+            [*MANAGE, "generate_synthetic_catalogue", "--count", str(count), "--replace"],
+            env=env,
+            check=True,
+        )
+    return env
+
+
+def wait_until_answering(port: int) -> None:
+    for _ in range(100):
+        try:
+            HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+class Served(NamedTuple):
+    port: int
+    pid: int
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, workers: int = 2, threads: int = 2):
-    """gunicorn on a free loopback port, ready when this yields the port; stopped after."""
+    """gunicorn on a free loopback port, ready when this yields; stopped after."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -78,13 +120,46 @@ def gunicorn(env: dict, workers: int = 2, threads: int = 2):
         cwd=ROOT,
     )
     try:
-        for _ in range(100):
-            try:
-                HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield port
+        wait_until_answering(port)
+        yield Served(port, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def wrk(port: int, paths: list[str], seconds: int = 15, connections: int = 8) -> dict:
+    """Load from wrk, a separate process, on loopback: requests/s, p50/p95/p99 in ms, errors
+    (connection errors and answers other than 2xx/3xx; wrk counts those as `status`)."""
+    import json
+
+    result = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(ROOT / "bench" / "paths.lua"),
+            f"http://127.0.0.1:{port}",
+        ],
+        env={**os.environ, "PATHS": "\n".join(paths)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    numbers = json.loads(result.stdout.strip().splitlines()[-1])
+    numbers["rps"] = numbers["requests"] / numbers["seconds"]
+    return numbers
+
+
+def peak_rss_mb(parent_pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each child of this process (gunicorn's workers), in MB."""
+    children = Path(f"/proc/{parent_pid}/task/{parent_pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return peaks

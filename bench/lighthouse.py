@@ -90,7 +90,8 @@ def main():
             [*MANAGE, "import_announcements", data], env=env, check=True, stdout=subprocess.DEVNULL
         )
 
-    with gunicorn(env) as port:
+    with gunicorn(env) as served:
+        port = served.port
         print(f"\nLighthouse, median of {args.runs} runs, Chromium at {CHROMIUM}\n")
         print("| page | preset | " + " | ".join(CATEGORIES) + " |")
         print("|---|---|" + "---:|" * len(CATEGORIES))

@@ -11,9 +11,7 @@ and the naive way (icontains across the same fields, no index) for the ratio.
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -23,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import MANAGE, database_url, gunicorn, prepare, production_env
+from bench.common import gunicorn, synthetic_catalogue
 
 SCENARIOS = {
     "English": ["AI trainer", "supply chain manager", "data analyst", "robot maintenance"],
@@ -91,26 +89,10 @@ def main():
     parser.add_argument("--naive-repeat", type=int, default=3)
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    url = database_url("catalogue_bench")
-    os.environ["DATABASE_URL"] = url
-    env = production_env(url)
-    prepare(env)
+    env = synthetic_catalogue(args.count)
 
-    import django
-
-    django.setup()
-    from catalogue.models import Occupation
-
-    if Occupation.objects.count() != args.count:
-        print(f"generating {args.count} synthetic occupations (once; kept in catalogue_bench)…")
-        subprocess.run(
-            [*MANAGE, "generate_synthetic_catalogue", "--count", str(args.count), "--replace"],
-            env=env,
-            check=True,
-        )
-
-    with gunicorn(env) as port:
+    with gunicorn(env) as served:
+        port = served.port
         scenarios = {
             name: [list_path({"q": q}) for q in queries] for name, queries in SCENARIOS.items()
         }

@@ -124,7 +124,7 @@ class CataloguePageMiddleware:
         if getattr(response, "_from_page_cache", False):
             return response
         response = self.headers(response, etag, last_modified)
-        if request.method == "GET":
+        if request.method == "GET" and settings.CATALOGUE_PAGE_CACHE:
             cache.set(key, (response.status_code, list(response.items()), response.content))
         return response
 
@@ -144,6 +144,8 @@ class CataloguePageMiddleware:
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return self.headers(not_modified, etag, last_modified)
+        if not settings.CATALOGUE_PAGE_CACHE:
+            return None
         cached = cache.get(key) if request.method == "GET" else None
         if cached is None:
             return None

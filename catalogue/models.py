@@ -473,6 +473,12 @@ class Occupation(TimeStamped):
             models.Index(fields=["name_zh"], name="occupation_name_zh"),
             models.Index(Lower("name_en"), name="occupation_name_en_lower"),
             models.Index(fields=["announcement", "code"], name="occupation_announcement"),
+            # "Has anything been imported yet?" on the home page, without reading every row.
+            models.Index(
+                fields=["imported_at"],
+                condition=Q(imported_at__isnull=False),
+                name="occupation_imported",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

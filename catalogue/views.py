@@ -3,6 +3,7 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -37,13 +38,21 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         visible = Occupation.objects.visible_to(self.request.user)
-        published = Q(middle_groups__minor_groups__occupations__in=visible)
+        # One pass over the occupations (the status-and-code index) counts each major group, by
+        # the first character of the code, and, with the uncoded ones, the whole catalogue.
+        per_major = dict(
+            visible.order_by()
+            .annotate(major=Substr("code", 1, 1))
+            .values("major")
+            .annotate(n=Count("pk"))
+            .values_list("major", "n")
+        )
+        major_groups = list(MajorGroup.objects.order_by("code"))
+        for group in major_groups:
+            group.occupation_count = per_major.get(group.code, 0)
         return super().get_context_data(
-            # Meta.ordering does not apply to aggregate queries: order explicitly.
-            major_groups=MajorGroup.objects.annotate(
-                occupation_count=Count("middle_groups__minor_groups__occupations", filter=published)
-            ).order_by("code"),
-            occupation_count=visible.count(),
+            major_groups=major_groups,
+            occupation_count=sum(per_major.values()),
             announcements=Announcement.objects.annotate(
                 occupation_count=Count("occupations", filter=Q(occupations__in=visible))
             ).order_by("-date", "-batch_number")[:5],

@@ -63,3 +63,18 @@ def test_serve_says_plainly_when_the_port_is_taken():
         port = taken.getsockname()[1]
         with pytest.raises(CommandError, match=f"Port {port} on 127.0.0.1 is in use"):
             call_command("serve", "--port", str(port))
+
+
+def test_every_variable_read_is_in_env_example():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = "".join(
+        p.read_text() for p in [*root.glob("config/*.py"), *root.glob("config/settings/*.py")]
+    )
+    read = set(re.findall(r'env\.(?:get|require|flag|csv_list)\(\s*"([A-Z_]+)"', code))
+    read |= set(re.findall(r'(?<![.\w])(?:get|require|flag)\(\s*"([A-Z_]+)"', code))
+    documented = set(re.findall(r"^([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
+    assert read, "no variables found: the pattern is out of date"
+    assert read - documented == set()

@@ -93,6 +93,9 @@ CATALOGUE_RELEASE = env.get("RELEASE") or env.release_fingerprint()
 # memory local to each process.
 CACHES = {"default": env.cache(env.get("REDIS_URL"))}
 
+# Rendered pages kept in the cache under the catalogue version (conditional GET works without).
+CATALOGUE_PAGE_CACHE = env.flag("CATALOGUE_PAGE_CACHE", default=True)
+
 # Requests per minute an anonymous client (by address) may make, per kind; 0 turns one off.
 RATE_LIMITS = {
     "search": int(env.get("RATE_LIMIT_SEARCH", "120")),

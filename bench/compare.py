@@ -1,0 +1,206 @@
+"""The catalogue beside Datasette on the same 100,000 occupations, under the same load.
+
+    .venv/bin/python bench/compare.py [--seconds 15] [--connections 8]
+
+Needs wrk (apt-get install wrk) and the bench dependency group (datasette, sqlite-utils:
+`make bench` installs it). Uses the synthetic catalogue in `catalogue_bench` (made once by
+bench/search.py or here), exports it to SQLite with a full-text index (FTS5, trigram tokenizer,
+so that Chinese matches inside words as it does here) into bench/results/, and serves:
+
+- the catalogue with gunicorn, production settings, 2 workers × 2 threads (a 2-core machine);
+- Datasette, one process, as `datasette serve` runs it.
+
+wrk loads each in turn from its own process on loopback, for each scenario, and the script
+prints requests/s and p50/p95/p99 side by side with the ratio, then each server's peak memory.
+Rate limits are off for the run. The catalogue's page cache is on, as deployed: each scenario
+cycles through a handful of queries, as real traffic repeats popular ones.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    ROOT,
+    free_port,
+    gunicorn,
+    peak_rss_mb,
+    synthetic_catalogue,
+    wait_until_answering,
+    wrk,
+)
+from bench.search import AUTOCOMPLETE, FACETED, SCENARIOS, list_path
+
+RESULTS = ROOT / "bench" / "results"
+SQLITE = RESULTS / "catalogue.db"
+COLUMNS = [
+    "id",
+    "slug",
+    "code",
+    "name_zh",
+    "name_en",
+    "name_pinyin",
+    "definition_zh",
+    "definition_en",
+    "is_digital",
+    "is_green",
+]
+SEARCHED = ["name_zh", "name_en", "name_pinyin", "definition_zh", "definition_en"]
+
+
+def export_to_sqlite(url: str, count: int) -> None:
+    """The occupations, with their major group, as one SQLite table with an FTS5 index."""
+    import psycopg
+    import sqlite_utils
+
+    if SQLITE.exists() and sqlite_utils.Database(SQLITE)["occupations"].count == count:
+        return
+    RESULTS.mkdir(exist_ok=True)
+    SQLITE.unlink(missing_ok=True)
+    db = sqlite_utils.Database(SQLITE)
+    with psycopg.connect(url) as conn, conn.cursor(name="export") as cursor:
+        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM catalogue_occupation ORDER BY id")
+        rows = (
+            dict(zip(COLUMNS, row, strict=True)) | {"major": (row[2] or "")[:1]} for row in cursor
+        )
+        db["occupations"].insert_all(rows, pk="id", batch_size=5000)
+    db["occupations"].create_index(["major"])
+    db["occupations"].create_index(["is_digital"])
+    db["occupations"].enable_fts(SEARCHED, tokenize="trigram")
+    db.vacuum()
+
+
+def datasette_paths() -> dict[str, list[str]]:
+    def search(query):
+        from urllib.parse import urlencode
+
+        return "/catalogue/occupations?" + urlencode(
+            {"_search": query, "_facet": ["major", "is_digital"], "_size": 25}, doseq=True
+        )
+
+    paths = {name: [search(q) for q in queries] for name, queries in SCENARIOS.items()}
+    paths["faceted list"] = [
+        "/catalogue/occupations?major=4&is_digital=1&_facet=major&_facet=is_green&_size=25",
+        "/catalogue/occupations?is_green=1&_facet=major&_facet=is_digital&_size=25",
+    ]
+    paths["detail"] = [f"/catalogue/occupations/{n}" for n in range(1, 100_000, 4999)]
+    paths["API list"] = [
+        p.replace("/catalogue/occupations?", "/catalogue/occupations.json?")
+        for p in paths["English"]
+    ]
+    return paths
+
+
+def app_paths(slugs: list[str]) -> dict[str, list[str]]:
+    from urllib.parse import urlencode
+
+    paths = {name: [list_path({"q": q}) for q in queries] for name, queries in SCENARIOS.items()}
+    paths["home"] = ["/"]
+    paths["faceted list"] = [list_path(p) for p in FACETED]
+    paths["detail"] = [f"/occupations/{slug}/" for slug in slugs]
+    paths["autocomplete"] = [
+        "/occupations/autocomplete/?" + urlencode({"q": q}) for q in AUTOCOMPLETE
+    ]
+    paths["API list"] = [
+        "/api/v1/occupations/?" + urlencode({"q": q}) for q in SCENARIOS["English"]
+    ]
+    return paths
+
+
+def serve_datasette():
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(SQLITE),
+            "--port",
+            str(port),
+            "--setting",
+            "sql_time_limit_ms",
+            "10000",
+            "--setting",
+            "facet_time_limit_ms",
+            "10000",
+            "--setting",
+            "num_sql_threads",
+            "3",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until_answering(port)
+    return process, port
+
+
+def _cell(m: dict) -> str:
+    errors = f" [{m['errors']} errors]" if m["errors"] else ""
+    return f"{m['rps']:.0f} req/s, {m['p50']:.0f} / {m['p95']:.0f} / {m['p99']:.0f}{errors}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15, help="per scenario and server")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--count", type=int, default=100_000)
+    args = parser.parse_args()
+
+    env = synthetic_catalogue(args.count)
+    from catalogue.models import Occupation
+
+    slugs = list(Occupation.objects.order_by("pk").values_list("slug", flat=True)[::4999])
+    export_to_sqlite(env["DATABASE_URL"], args.count)
+
+    ours, theirs = app_paths(slugs), datasette_paths()
+    results = {}
+    # Without the page cache first (every request rendered and queried), then as deployed.
+    for cached in ("false", "true"):
+        with gunicorn({**env, "CATALOGUE_PAGE_CACHE": cached}) as served:
+            for name, paths in ours.items():
+                wrk(served.port, paths, seconds=2, connections=2)  # warm up
+                results.setdefault(name, []).append(
+                    wrk(served.port, paths, args.seconds, args.connections)
+                )
+            app_memory = peak_rss_mb(served.pid)
+    datasette, port = serve_datasette()
+    try:
+        for name, paths in theirs.items():
+            wrk(port, paths, seconds=2, connections=2)
+            results[name].append(wrk(port, paths, args.seconds, args.connections))
+        datasette_memory = peak_rss_mb(os.getpid())  # datasette is a child of this process
+    finally:
+        datasette.terminate()
+        datasette.wait(timeout=30)
+
+    print(
+        f"\n{args.count} occupations; wrk, {args.connections} connections, {args.seconds} s per "
+        "scenario and server; catalogue: gunicorn 2 workers × 2 threads; Datasette: one process\n"
+    )
+    print("req/s, then p50 / p95 / p99 in ms; errors in brackets when there were any\n")
+    print(
+        "| scenario | catalogue, no page cache | catalogue, as deployed | Datasette "
+        "| ratio uncached / cached | p95 below Datasette's, uncached / cached |"
+    )
+    print("|---|---|---|---|---:|---|")
+    for name, measured in results.items():
+        cells = [_cell(m) for m in measured] + ["–"] * (3 - len(measured))
+        ratio = below = "–"
+        if len(measured) == 3 and measured[2]["requests"]:
+            ds = measured[2]
+            ratio = " / ".join(f"{m['rps'] / ds['rps']:.1f}×" for m in measured[:2])
+            below = " / ".join("yes" if m["p95"] < ds["p95"] else "no" for m in measured[:2])
+        print(f"| {name} | {' | '.join(cells)} | {ratio} | {below} |")
+    print(
+        f"\nPeak memory (VmHWM): catalogue workers {', '.join(f'{m:.0f}' for m in app_memory)} MB;"
+        f" Datasette {', '.join(f'{m:.0f}' for m in datasette_memory)} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
