@@ -63,4 +63,4 @@ superuser: $(STAMP)
 	$(PY) manage.py createsuperuser
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(MO)
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .cache $(MO)

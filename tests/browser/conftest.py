@@ -16,7 +16,10 @@ from tests.helpers import index_for_search
 
 HERE = Path(__file__).parent
 SCREENSHOTS = HERE / "screenshots"
-AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+# npm installs from the manifest and lock file beside this into a git-ignored folder outside
+# tests/, so that third-party code never sits among the project's tests.
+NPM_PREFIX = HERE.parent.parent / ".cache" / "browser-tests"
+AXE = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 # Playwright's sync API keeps an event loop running in this thread; the tests' own ORM calls
 # are still synchronous and run while no request is in flight.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -35,16 +38,40 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _missing(what: str) -> None:
+NO_CHROMIUM = f"No Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"
+NO_NPM = "npm is not installed, so axe-core cannot be installed"
+
+
+def _chromium_missing() -> bool:
+    return not os.access(CHROMIUM, os.X_OK)
+
+
+def _axe_missing() -> bool:
+    return not AXE.exists() and not shutil.which("npm")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Locally, what cannot run without a browser (or npm) is marked skipped, with the reason,
+    before anything starts; under CI=true nothing is, and the fixtures below fail instead."""
     if IN_CI:
-        pytest.fail(f"{what} (CI=true: browser tests must run)", pytrace=False)
-    pytest.skip(f"{what}: browser tests skipped")
+        return
+    for item in items:
+        if HERE not in item.path.parents:
+            continue
+        if _chromium_missing():
+            item.add_marker(pytest.mark.skip(reason=f"{NO_CHROMIUM}: browser tests skipped"))
+        elif "axe_source" in item.fixturenames and _axe_missing():
+            item.add_marker(pytest.mark.skip(reason=f"{NO_NPM}: accessibility tests skipped"))
+
+
+def _required(what: str) -> None:
+    pytest.fail(f"{what} (CI=true: browser tests must run)", pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        _missing(f"No Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
+    if _chromium_missing():
+        _required(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -56,11 +83,21 @@ def browser():
 @pytest.fixture(scope="session")
 def axe_source():
     """axe-core from the npm registry, installed by npm ci from the lock file beside this."""
+    # A lock file newer than the installed copy (axe-core upgraded) installs again.
+    if (
+        AXE.exists()
+        and (HERE / "package-lock.json").read_bytes()
+        != (NPM_PREFIX / "package-lock.json").read_bytes()
+    ):
+        AXE.unlink()
     if not AXE.exists():
-        if not shutil.which("npm"):
-            _missing("npm is not installed, so axe-core cannot be installed")
+        if _axe_missing():
+            _required(NO_NPM)
+        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(HERE / name, NPM_PREFIX / name)
         subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(HERE)],
+            ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX)],
             check=True,
             capture_output=True,
         )
