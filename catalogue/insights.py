@@ -270,54 +270,52 @@ def figures() -> list[Insight]:
             for f in chosen
         ]
 
-    people_title = _("People and jobs: the figures of the sources")
-    people_summary = _(
-        "Every headcount the two source articles give, largest first, each with the sentence "
-        "that states it and its citation in the table."
-    )
-    share_title = _("Growth and shares, in per cent")
-    share_summary = _("The percentages the source articles give, each cited in the table.")
     number = Series(_("figure"), "#0b5cad", "swatch-a")
-    others = [f for f in every if f.unit not in HEADCOUNT_UNITS | PERCENT_UNITS]
-    return [
-        Insight(
-            slug="figures",
-            title=people_title,
-            summary=people_summary,
+
+    def charted(slug, title, summary, chosen, number_format, notes=()):
+        """A chart of these figures on one axis, with their table and citations."""
+        return Insight(
+            slug=slug,
+            title=title,
+            summary=summary,
             columns=columns,
-            table=table(headcounts),
-            sources=[f.source for f in headcounts],
+            table=table(chosen),
+            sources=[f.source for f in chosen],
             series=[number],
             chart=bar_chart(
-                rows(headcounts),
+                rows(chosen),
                 [number],
-                title=people_title,
-                description=people_summary,
-                chart_id="figures",
-                number_format=lambda value: f"{value:,f}",
+                title=title,
+                description=summary,
+                chart_id=slug,
+                number_format=number_format,
             ),
+            notes=list(notes),
+        )
+
+    others = [f for f in every if f.unit not in HEADCOUNT_UNITS | PERCENT_UNITS]
+    return [
+        charted(
+            "figures",
+            _("People and jobs: the figures of the sources"),
+            _(
+                "Every headcount the two source articles give, largest first, each with the "
+                "sentence that states it and its citation in the table."
+            ),
+            headcounts,
+            lambda value: f"{value:,f}",
             notes=[
                 _(
                     "Figures are quoted as the sources give them; “about” and “more than” are theirs."
                 )
             ],
         ),
-        Insight(
-            slug="percentages",
-            title=share_title,
-            summary=share_summary,
-            columns=columns,
-            table=table(percentages),
-            sources=[f.source for f in percentages],
-            series=[number],
-            chart=bar_chart(
-                rows(percentages),
-                [number],
-                title=share_title,
-                description=share_summary,
-                chart_id="percentages",
-                number_format=lambda value: f"{value:f}%",
-            ),
+        charted(
+            "percentages",
+            _("Growth and shares, in per cent"),
+            _("The percentages the source articles give, each cited in the table."),
+            percentages,
+            lambda value: f"{value:f}%",
         ),
         Insight(
             slug="other-figures",
