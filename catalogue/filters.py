@@ -4,7 +4,7 @@ import django_filters
 from django.core.exceptions import EmptyResultSet
 from django.core.validators import RegexValidator, validate_slug
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +61,11 @@ FACET_CHOICES = {
 }
 CHINESE_FACETS = {"major", "middle", "minor", "announcement"}
 HAS_STANDARD = Exists(SkillStandard.objects.filter(occupation=OuterRef("pk")))
+LEVELS = sorted(StandardLevel.LEVEL_NAMES, reverse=True)
+
+
+def has_level(level) -> Exists:
+    return Exists(StandardLevel.objects.filter(standard__occupation=OuterRef("pk"), level=level))
 
 
 class OccupationFilter(django_filters.FilterSet):
@@ -134,9 +139,7 @@ class OccupationFilter(django_filters.FilterSet):
         return queryset.filter(HAS_STANDARD if value == "yes" else ~HAS_STANDARD)
 
     def filter_level(self, queryset, name, value):
-        return queryset.filter(
-            Exists(StandardLevel.objects.filter(standard__occupation=OuterRef("pk"), level=value))
-        )
+        return queryset.filter(has_level(value))
 
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in qs
@@ -186,21 +189,22 @@ class OccupationFilter(django_filters.FilterSet):
         """For each facet shown, its options with counts for the query and the other filters.
 
         The facets whose filter is not in use all count over the filtered list, so they share
-        one GROUPING SETS query (which also gives the list's total); each facet in use needs a
-        query of its own, without its own filter. Levels, in another table, take one more.
-        Middle groups show once a major group is chosen, minor groups once a middle one is.
+        one pass, a GROUPING SETS query that also gives the list's total (and the levels' counts,
+        when no level is chosen); each facet in use needs a pass of its own, without its own
+        filter. Middle groups show once a major group is chosen, minor groups once a middle one is.
         """
         active = {name: self.cleaned_data.get(name) or "" for name in self.FACETS}
         parents = {"middle": "major", "minor": "middle"}
         shown = [f for f in self.FACETS if not parents.get(f) or active[parents[f]]]
         grouped = [f for f in shown if f in GROUP_KEYS]
         idle = [f for f in grouped if not active[f]]
-        counts, self.total = _grouped_counts(self._queryset_without(None), idle)
+        level_idle = "level" in shown and not active["level"]
+        counts, self.total = _grouped_counts(self._queryset_without(None), idle, level_idle)
         for facet in grouped:
             if active[facet]:
                 counts[facet] = _grouped_counts(self._queryset_without(facet), [facet])[0][facet]
-        if "level" in shown:
-            counts["level"] = self._level_counts(self._queryset_without("level"))
+        if "level" in shown and active["level"]:
+            counts["level"] = _grouped_counts(self._queryset_without("level"), [], True)[0]["level"]
         announcements = {str(pk): key for pk, key in Announcement.objects.values_list("pk", "key")}
         counts["announcement"] = {
             announcements.get(pk, pk): n for pk, n in counts.get("announcement", {}).items()
@@ -230,14 +234,6 @@ class OccupationFilter(django_filters.FilterSet):
             )
         return facets
 
-    def _level_counts(self, queryset) -> dict[str, int]:
-        rows = (
-            StandardLevel.objects.filter(standard__occupation__in=queryset.values("pk"))
-            .values("level")
-            .annotate(n=Count("standard__occupation", distinct=True))
-        )
-        return {str(row["level"]): row["n"] for row in rows}
-
 
 # Each facet's key, as SQL over the filtered rows (see _grouped_counts).
 GROUP_KEYS = {
@@ -251,30 +247,45 @@ GROUP_KEYS = {
 }
 
 
-def _grouped_counts(queryset, facets: list[str]) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per key of each facet, and the total, in one pass over the filtered rows."""
-    base = queryset.order_by().annotate(has_standard=HAS_STANDARD)
-    base = base.values("code", "is_digital", "is_green", "announcement_id", "has_standard")
+def _grouped_counts(
+    queryset, facets: list[str], levels: bool = False
+) -> tuple[dict[str, dict[str, int]], int]:
+    """Counts per key of each facet, and the total, in one pass over the filtered rows; with
+    levels, also how many rows have each skill-standard level (under "level")."""
+    # Each level is an EXISTS that PostgreSQL runs once, as a hashed subplan, not once a row.
+    level_flags = {f"level_{n}": has_level(n) for n in LEVELS} if levels else {}
+    base = queryset.order_by().annotate(has_standard=HAS_STANDARD, **level_flags)
+    base = base.values(
+        "code", "is_digital", "is_green", "announcement_id", "has_standard", *level_flags
+    )
+    counts: dict[str, dict[str, int]] = {f: {} for f in facets}
+    if levels:
+        counts["level"] = {}
     try:
         sql, params = base.query.sql_with_params()
     except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
-        return {f: {} for f in facets}, 0
+        return counts, 0
     keys = [GROUP_KEYS[f] for f in facets]
     columns = "".join(f"{key}, " for key in keys)
     sets = "".join(f"({key}), " for key in keys)
     grouping = f"GROUPING({', '.join(keys)})" if keys else "0"
+    flag_counts = "".join(f", COUNT(*) FILTER (WHERE b.{flag})" for flag in level_flags)
     query = (
-        f"SELECT {columns}{grouping} AS g, COUNT(*) FROM ({sql}) AS b "
+        f"SELECT {columns}{grouping} AS g, COUNT(*){flag_counts} FROM ({sql}) AS b "
         f"GROUP BY GROUPING SETS ({sets}())"
     )
-    counts: dict[str, dict[str, int]] = {f: {} for f in facets}
     total = 0
     everything = (1 << len(keys)) - 1  # GROUPING sets a bit for each key not grouped by
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        for *values, g, n in cursor.fetchall():
+        for row in cursor.fetchall():
+            values, (g, n, *per_level) = row[: len(keys)], row[len(keys) :]
             if g == everything:
                 total = n
+                if levels:
+                    counts["level"] = {
+                        str(lv): c for lv, c in zip(LEVELS, per_level, strict=True) if c
+                    }
                 continue
             for i, facet in enumerate(facets):
                 if not g & (1 << (len(keys) - 1 - i)) and values[i] is not None:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Concat, Lower, Now
+from django.db.models.functions import Concat, Lower, Now, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
@@ -465,7 +465,13 @@ class Occupation(TimeStamped):
     class Meta:
         ordering = [F("code").asc(nulls_last=True), "name_zh"]
         indexes = [
-            models.Index(fields=["status", "code"], name="occupation_status_code"),
+            # Covering: the browse page's facet counts and the home page's per-group counts read
+            # this index alone (an index-only scan), not the wide rows with their search text.
+            models.Index(
+                fields=["status", "code"],
+                include=["is_digital", "is_green", "announcement", "id"],
+                name="occupation_status_code",
+            ),
             # fastupdate off: a read-mostly catalogue; a long pending list would make the planner
             # cost the index too high and scan instead. (Code prefixes use the unique code's
             # own varchar_pattern_ops index that Django adds.)
@@ -572,7 +578,8 @@ class AlternateTitle(models.Model):
 
     class Meta:
         ordering = ["occupation", "title"]
-        indexes = [models.Index(Lower("title"), name="alternate_title_lower")]
+        # Search's exact-title match (title__iexact compares UPPER()s).
+        indexes = [models.Index(Upper("title"), name="alternate_title_upper")]
         constraints = [
             models.UniqueConstraint(
                 fields=["occupation", "title"], name="alternate_title_unique_per_occupation"

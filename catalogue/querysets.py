@@ -7,10 +7,8 @@ from django.db import models
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     FloatField,
-    OuterRef,
     Prefetch,
     Q,
     Value,
@@ -112,13 +110,15 @@ class OccupationQuerySet(models.QuerySet):
                 rank=Cast(Value(0.0), FloatField()),
             )
         text = parsed.text
+        # Uncorrelated subqueries, which PostgreSQL runs once and hashes; a correlated EXISTS it
+        # may run again for every match (on 100,000 occupations it did).
         exact = (
             Q(name_zh=text)
             | Q(name_en__iexact=text)
-            | Exists(AlternateTitle.objects.filter(occupation=OuterRef("pk"), title__iexact=text))
-            | Exists(
-                JobType.objects.filter(
-                    Q(name_zh=text) | Q(name_en__iexact=text), occupation=OuterRef("pk")
+            | Q(pk__in=AlternateTitle.objects.filter(title__iexact=text).values("occupation_id"))
+            | Q(
+                pk__in=JobType.objects.filter(Q(name_zh=text) | Q(name_en__iexact=text)).values(
+                    "occupation_id"
                 )
             )
         )
@@ -140,16 +140,42 @@ class OccupationQuerySet(models.QuerySet):
         )
 
 
+class RowsByKey:
+    """An ordered queryset whose slices are taken in two steps: the slice's keys, sorted on the
+    ordering alone, then the rows for those keys, in the same order.
+
+    Slicing a search's queryset directly makes PostgreSQL join and carry every column of every
+    match through the sort, to keep 25; this sorts keys and joins 25 rows. A Paginator takes
+    it as its object list (it slices, and the count comes from elsewhere).
+    """
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __getitem__(self, key: slice) -> list:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("RowsByKey takes slices without a step.")
+        keys = self.queryset.values("pk")[key]
+        return list(self.queryset.filter(pk__in=keys))
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+
 def attach_standard_outlines(occupation) -> None:
     """Give each of the occupation's skill standards its level → function → work content →
-    requirement outline, in four queries however many there are (nested prefetches would
-    skip queries for empty branches and grow with depth).
+    requirement outline, in four queries however many there are, none when there are none
+    (nested prefetches would skip queries for empty branches and grow with depth).
 
     Sets ``outline_levels`` on each standard, ``outline_functions`` on each level,
     ``outline_contents`` on each function, and ``skill_requirements`` and
     ``knowledge_requirements`` on each work content.
     """
     from .models import OccupationalFunction, Requirement, StandardLevel, WorkContent
+
+    standards = occupation.skill_standards.all()
+    if not standards:  # most occupations: no outline to fetch
+        return
 
     def children(queryset, parent_attr):
         grouped = defaultdict(list)
@@ -168,7 +194,7 @@ def attach_standard_outlines(occupation) -> None:
         Requirement.objects.filter(work_content__function__level__standard__occupation=occupation),
         "work_content_id",
     )
-    for standard in occupation.skill_standards.all():
+    for standard in standards:
         standard.outline_levels = levels[standard.pk]
         for level in standard.outline_levels:
             level.outline_functions = functions[level.pk]

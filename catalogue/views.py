@@ -18,6 +18,7 @@ from .insights import insight, insights
 from .middleware import API_PREFIX
 from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
 from .querysets import (
+    RowsByKey,
     attach_standard_outlines,
     autocomplete,
     classification_tree,
@@ -100,7 +101,7 @@ class OccupationListView(ListView):
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range or not a number shows the nearest page, never an error.
-        paginator = self.get_paginator(queryset, page_size)
+        paginator = self.get_paginator(RowsByKey(queryset), page_size)
         # The facets' query already counted the list: spare the paginator its COUNT(*).
         paginator.count = self.facets_total
         page = paginator.get_page(self.request.GET.get("page"))

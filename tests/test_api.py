@@ -184,8 +184,9 @@ class PaginationTests(ApiTestCase):
         self.assertEqual(count({"q": "训练师"}), count({"q": "师", "page_size": "100"}))
         with CaptureQueriesContext(connection) as queries:
             self.get(f"{API}/occupations/ai-trainer/")
+        # Another with a skill standard, but with no outline under it
         with CaptureQueriesContext(connection) as fewer:
-            self.get(f"{API}/occupations/video-creator/")
+            self.get(f"{API}/occupations/information-security-tester/")
         self.assertEqual(len(queries), len(fewer))
 
 

@@ -2,7 +2,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from catalogue.filters import OccupationFilter
-from catalogue.models import Occupation, StandardLevel
+from catalogue.models import Occupation, SkillStandard, StandardLevel
 
 from .helpers import index_for_search
 from .search_corpus import build_competitors
@@ -154,12 +154,27 @@ class FacetTests(TestCase):
         response = self.client.get(LIST, {"q": "师", "sort": "code", "page": "2"})
         self.assertContains(response, 'href="/occupations/?q=%E5%B8%88&amp;sort=code&amp;major=4"')
 
+    def test_a_chosen_level_still_counts_the_others(self):
+        for slug, level in [("internet-marketer", 5), ("ai-trainer", 3), ("ai-trainer", 5)]:
+            standard = SkillStandard.objects.get(occupation__slug=slug)
+            StandardLevel.objects.create(standard=standard, level=level)
+        levels = self.facets({"q": "师"})["level"]
+        chosen = self.facets({"q": "师", "level": "3"})["level"]
+        self.assertTrue(chosen["3"]["active"])
+        self.assertEqual(
+            {v: o["count"] for v, o in chosen.items()}, {v: o["count"] for v, o in levels.items()}
+        )
+        self.assertEqual({v: o["count"] for v, o in levels.items()}, {"5": 2, "3": 1})
+
     def test_facet_queries_are_bounded(self):
         base = OccupationFilter({"q": "师"}, queryset=Occupation.objects.all())
-        # the idle facets and the total in one pass, levels, announcement keys, and the
+        # the idle facets, the levels and the total in one pass, announcement keys, and the
         # choices of the two facets that read them from the database
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             base.facets()
+        # a chosen level: one pass more, for the levels without that choice
+        with self.assertNumQueries(5):
+            OccupationFilter({"q": "师", "level": "3"}, queryset=Occupation.objects.all()).facets()
 
 
 class ClassificationPageTests(TestCase):

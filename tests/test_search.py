@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import AlternateTitle, Occupation
+from catalogue.querysets import RowsByKey
 from catalogue.search.query import MAX_QUERY_LENGTH, parse
 from catalogue.search.vocabulary import suggest
 
@@ -229,6 +230,25 @@ class SearchIndexTests(TestCase):
                 plan = Occupation.objects.search(query).by_relevance()[:25].explain()
                 self.assertIn("occupation_search_gin", plan)
                 self.assertNotIn("Seq Scan on catalogue_occupation", plan)
+
+    def test_a_page_is_chosen_on_keys_then_loaded(self):
+        searched = Occupation.objects.published().for_list().search("数据").by_relevance()
+        rows = RowsByKey(searched)
+        for start in [0, 25, 375, 4000]:
+            with self.subTest(start=start):
+                self.assertEqual(
+                    [o.pk for o in rows[start : start + 25]],
+                    [o.pk for o in searched[start : start + 25]],
+                )
+        with CaptureQueriesContext(connection) as queries:
+            page = rows[25:50]
+        self.assertEqual(len(queries), 1)
+        with self.assertNumQueries(0):  # the list's joins came with the rows
+            [(o.minor_group, o.announcement) for o in page]
+        # The sort over every match carries keys: the joins and columns are for 25 rows only.
+        keys = re.search(r"IN \((SELECT .*? LIMIT 25 OFFSET 25)\)", queries[0]["sql"]).group(1)
+        self.assertNotIn("JOIN", keys)
+        self.assertRegex(keys, r'^SELECT (\w+)\."id" AS "pk" FROM "catalogue_occupation" \1 WHERE')
 
     def test_code_prefix_uses_the_pattern_index(self):
         plan = Occupation.objects.search("4-04-05").by_relevance()[:25].explain()

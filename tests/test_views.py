@@ -129,6 +129,7 @@ class DetailQueryCountTests(TestCase):
 
     def test_query_count_is_constant(self):
         empty = OccupationFactory(code="4-04-05-01")
+        SkillStandardFactory(occupation=empty)  # a standard with no outline yet
         full = OccupationFactory(code="4-04-05-02")
         source = SourceFactory()
         for n in range(30):
@@ -143,6 +144,9 @@ class DetailQueryCountTests(TestCase):
         self.assertEqual(StandardLevel.objects.filter(standard__occupation=full).count(), 10)
 
         self.assertEqual(self.count_queries(full), self.count_queries(empty))
+        # Without any standard, the outline's four queries are not run at all.
+        without = OccupationFactory(code="4-04-05-03")
+        self.assertEqual(self.count_queries(without), self.count_queries(empty) - 4)
         response = self.client.get(full.get_absolute_url())
         self.assertContains(response, "工种29")
         self.assertContains(response, "五级/初级工")

@@ -21,6 +21,7 @@ from catalogue.models import (
     Source,
 )
 from catalogue.querysets import (
+    RowsByKey,
     attach_standard_outlines,
     autocomplete,
     classification_tree,
@@ -158,7 +159,7 @@ class OccupationList(APIView):
         last = max(1, -(-total // page_size))
         if page > last:
             raise NotFound(f"Page {page} is past the last page, {last}.")
-        rows = list(filterset.qs[(page - 1) * page_size : page * page_size])
+        rows = RowsByKey(filterset.qs)[(page - 1) * page_size : page * page_size]
         parsed = filterset.parsed
 
         def page_url(number):
