@@ -6,7 +6,8 @@ Uses a database of its own, `catalogue_bench`, on DATABASE_URL's server or on th
 PostgreSQL, and fills it once with `generate_synthetic_catalogue` (kept for later runs). Serves it
 with gunicorn (2 workers × 2 threads, for a 2-core machine) on a loopback port, sends a bounded
 number of requests per scenario from threads in this process, and prints p50/p95/p99 latency
-and requests per second. Then, in this process, times the same searches as the app runs them
+and requests per second. The page cache is off: every request searches (bench/compare.py
+measures the catalogue as deployed, cache on, too). Then, in this process, times the same searches as the app runs them
 and the naive way (icontains across the same fields, no index) for the ratio.
 """
 
@@ -91,7 +92,7 @@ def main():
 
     env = synthetic_catalogue(args.count)
 
-    with gunicorn(env) as served:
+    with gunicorn({**env, "CATALOGUE_PAGE_CACHE": "false"}) as served:
         port = served.port
         scenarios = {
             name: [list_path({"q": q}) for q in queries] for name, queries in SCENARIOS.items()
@@ -102,7 +103,7 @@ def main():
         ]
         print(
             f"\n{args.count} occupations; {args.requests} requests per scenario, "
-            f"{args.concurrency} concurrent; gunicorn 2 workers × 2 threads\n"
+            f"{args.concurrency} concurrent; gunicorn 2 workers × 2 threads, no page cache\n"
         )
         print("| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |")
         print("|---|---:|---:|---:|---:|---:|")
