@@ -68,6 +68,10 @@ def has_level(level) -> Exists:
     return Exists(StandardLevel.objects.filter(standard__occupation=OuterRef("pk"), level=level))
 
 
+# Built once, like HAS_STANDARD, rather than for every page that counts levels.
+LEVEL_FLAGS = {f"level_{n}": has_level(n) for n in LEVELS}
+
+
 class OccupationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     # A well-formed code that names no group matches nothing; a malformed one is an error.
@@ -253,14 +257,12 @@ def _grouped_counts(
     """Counts per key of each facet, and the total, in one pass over the filtered rows; with
     levels, also how many rows have each skill-standard level (under "level")."""
     # PostgreSQL runs each level's EXISTS once, as a hashed subplan (seen on 100,000 rows).
-    level_flags = {f"level_{n}": has_level(n) for n in LEVELS} if levels else {}
+    level_flags = LEVEL_FLAGS if levels else {}
     base = queryset.order_by().annotate(has_standard=HAS_STANDARD, **level_flags)
     base = base.values(
         "code", "is_digital", "is_green", "announcement_id", "has_standard", *level_flags
     )
-    counts: dict[str, dict[str, int]] = {f: {} for f in facets}
-    if levels:
-        counts["level"] = {}
+    counts: dict[str, dict[str, int]] = {f: {} for f in facets} | ({"level": {}} if levels else {})
     try:
         sql, params = base.query.sql_with_params()
     except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
