@@ -20,6 +20,7 @@ from .models import (
     OccupationTask,
     Quote,
     Requirement,
+    SearchSynonym,
     SkillStandard,
     Source,
     StandardLevel,
@@ -335,6 +336,15 @@ class JobTypeAdmin(SimpleHistoryAdmin):
     list_filter = ["announcement"]
     search_fields = ["name_zh", "name_en", "occupation__name_zh", "occupation__name_en"]
     autocomplete_fields = ["occupation", "announcement", "source"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(SimpleHistoryAdmin):
+    list_display = ["term", "language", "occupation", "reason"]
+    list_select_related = ["occupation"]
+    list_filter = ["language"]
+    search_fields = ["term", "reason", "occupation__name_zh", "occupation__name_en"]
+    autocomplete_fields = ["occupation"]
 
 
 # --- Skill standards: standard → levels → functions → work contents → requirements -----------

@@ -917,6 +917,36 @@ class Figure(CitedPassage):
     natural_key.dependencies = ["catalogue.source"]
 
 
+class SearchSynonym(models.Model):
+    """A word people search with that the catalogue's names, titles and translations miss
+    (码农, chef), pointing at the occupation it means, with the reason it was added. Shown on the
+    occupation's page as "also searched as"; not a name of the occupation."""
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="search_synonyms"
+    )
+    term = models.CharField(max_length=100)
+    language = models.CharField(
+        max_length=10, help_text=_("BCP 47 tag of the term, e.g. en or zh-Hans.")
+    )
+    reason = models.TextField(help_text=_("Why people search with this word for this occupation."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["occupation", "language", "term"]
+        indexes = [models.Index(Upper("term"), name="search_synonym_upper")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation", "term"], name="search_synonym_unique_per_occupation"
+            ),
+            models.CheckConstraint(condition=~Q(term=""), name="search_synonym_term_required"),
+            models.CheckConstraint(condition=~Q(reason=""), name="search_synonym_reason_required"),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
 class SearchTerm(models.Model):
     """A word of the catalogue's own English vocabulary, for "did you mean" suggestions.
 

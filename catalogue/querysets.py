@@ -14,7 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Upper
 
 from .search.query import ParsedQuery, parse
 
@@ -66,6 +66,7 @@ class OccupationQuerySet(models.QuerySet):
             "tasks",
             "alternate_titles",
             "job_types",
+            "search_synonyms",
             Prefetch("related", queryset=related.order_by("code", "name_zh")),
             Prefetch(
                 "quotes",
@@ -100,7 +101,7 @@ class OccupationQuerySet(models.QuerySet):
 
     def ranked(self, query):
         """The ranking of search() (aliases exact and rank) without its condition."""
-        from .models import AlternateTitle, JobType
+        from .models import AlternateTitle, JobType, SearchSynonym
 
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         if parsed.code_prefix or parsed.search is None:
@@ -109,19 +110,23 @@ class OccupationQuerySet(models.QuerySet):
                 # A cast, not a bare constant: PostgreSQL refuses ORDER BY a literal.
                 rank=Cast(Value(0.0), FloatField()),
             )
-        text = parsed.text
         # Uncorrelated subqueries, which PostgreSQL runs once and hashes; a correlated EXISTS it
         # may run again for every match (on 100,000 occupations it did).
-        exact = (
-            Q(name_zh=text)
-            | Q(name_en__iexact=text)
-            | Q(pk__in=AlternateTitle.objects.filter(title__iexact=text).values("occupation_id"))
-            | Q(
-                pk__in=JobType.objects.filter(Q(name_zh=text) | Q(name_en__iexact=text)).values(
-                    "occupation_id"
-                )
-            )
+        texts = parsed.exact_texts
+        upper = [text.upper() for text in texts]
+        titles = AlternateTitle.objects.alias(upper=Upper("title")).filter(upper__in=upper)
+        job_types = JobType.objects.alias(upper=Upper("name_en")).filter(
+            Q(name_zh__in=texts) | Q(upper__in=upper)
         )
+        synonyms = SearchSynonym.objects.alias(upper=Upper("term")).filter(upper__in=upper)
+        exact = (
+            Q(name_zh__in=texts)
+            | Q(pk__in=titles.values("occupation_id"))
+            | Q(pk__in=synonyms.values("occupation_id"))
+            | Q(pk__in=job_types.values("occupation_id"))
+        )
+        for text in texts:
+            exact |= Q(name_en__iexact=text)
         whole_name = Q(pk__in=[])
         for run in parsed.cjk:
             whole_name |= Q(name_zh__contains=run)

@@ -10,6 +10,7 @@ from .models import (
     OccupationTask,
     Quote,
     Requirement,
+    SearchSynonym,
 )
 from .search.documents import schedule_refresh
 
@@ -22,6 +23,7 @@ def occupation_saved(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=AlternateTitle)
 @receiver([post_save, post_delete], sender=JobType)
 @receiver([post_save, post_delete], sender=OccupationTask)
+@receiver([post_save, post_delete], sender=SearchSynonym)
 def occupation_child_changed(sender, instance, **kwargs):
     schedule_refresh([instance.occupation_id])
 

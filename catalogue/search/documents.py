@@ -26,6 +26,7 @@ def build_documents(occupations) -> None:
         OccupationTask,
         Quote,
         Requirement,
+        SearchSynonym,
     )
 
     ids = [o.pk for o in occupations]
@@ -49,6 +50,9 @@ def build_documents(occupations) -> None:
             "work_content__function__level__standard__occupation_id", "text_zh", "text_en"
         )
     )
+    synonyms = _grouped(
+        SearchSynonym.objects.filter(occupation_id__in=ids).values_list("occupation_id", "term")
+    )
     quotes = _grouped(
         Quote.occupations.through.objects.filter(occupation_id__in=ids).values_list(
             "occupation_id", "quote__text"
@@ -69,7 +73,8 @@ def build_documents(occupations) -> None:
                 *(en for _, en in types),
             ]
         )
-        o.search_en_b = " ".join(title for (title,) in titles[o.pk])
+        # Other titles, and the words people search with that the names miss.
+        o.search_en_b = " ".join(term for (term,) in [*titles[o.pk], *synonyms[o.pk]])
         o.search_zh_b = " ".join([cjk_tokens(o.search_en_b), o.search_en_b])
         o.search_en_c = o.definition_en
         o.search_zh_c = cjk_tokens(o.definition_zh)

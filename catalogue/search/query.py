@@ -4,6 +4,11 @@ A query is split into Chinese runs and Latin text. A Chinese run matches as a ph
 bigrams (a single character as itself). Latin text matches as English (stemmed, websearch syntax:
 quotes, -word, or), with its last word also as a prefix while the person is typing, and, when its
 letters read as pinyin, as the phrase of those syllables, the joined name or the initials.
+
+The catalogue's Chinese is simplified. Traditional input is read in simplified characters too,
+character by character and, for Taiwan usage, phrase by phrase (人工智慧 → 人工智能, 軟體 → 软件):
+each reading that differs is searched beside what was typed, so simplified input that the phrase
+table would wrongly rewrite (程序 → 进程) still finds what it names.
 """
 
 import re
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 
-from .text import bigrams, cjk_runs, normalise, segment_pinyin
+from .text import bigrams, cjk_runs, normalise, segment_pinyin, simplified_readings
 
 MAX_QUERY_LENGTH = 200
 CODE_QUERY = re.compile(r"^\d(?:-\d{1,2}){0,3}-?$")
@@ -23,8 +28,10 @@ class ParsedQuery:
     text: str  # cleaned, as shown back to the person
     code_prefix: str = ""  # the query is a classification code or its start
     search: SearchQuery | None = None  # None: nothing searchable (only punctuation, say)
-    cjk: tuple[str, ...] = ()
+    cjk: tuple[str, ...] = ()  # Chinese runs, with their simplified readings
     words: tuple[str, ...] = ()
+    # The text as typed and its simplified readings: what an exact name or title must equal.
+    exact_texts: tuple[str, ...] = ()
 
 
 def clean(query: str) -> str:
@@ -73,11 +80,18 @@ def parse(query: str) -> ParsedQuery:
     if CODE_QUERY.match(text):
         parsed.code_prefix = text.rstrip("-")
         return parsed
+    parsed.exact_texts = tuple(dict.fromkeys([text, *simplified_readings(text)]))
     lowered = normalise(text)
     runs = cjk_runs(lowered)
     parts = []
+    readings = []
     for run in runs:
-        parts.append(_raw(bigrams(run), "<->"))
+        alternatives = [run, *simplified_readings(run)]
+        readings.extend(alternatives)
+        part = _raw(bigrams(run), "<->")
+        for alternative in alternatives[1:]:
+            part |= _raw(bigrams(alternative), "<->")
+        parts.append(part)
     latin = re.sub(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", " ", lowered)
     latin_query = _latin_query(latin)
     if latin_query is not None:
@@ -87,6 +101,6 @@ def parse(query: str) -> ParsedQuery:
         for part in parts[1:]:
             search &= part
         parsed.search = search
-    parsed.cjk = tuple(runs)
+    parsed.cjk = tuple(dict.fromkeys(readings))
     parsed.words = tuple(re.findall(r"[0-9a-z]+", latin))
     return parsed

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
+import opencc
 from pypinyin import Style, lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
@@ -27,6 +28,21 @@ def normalise(text: str) -> str:
 
 def cjk_runs(text: str) -> list[str]:
     return CJK_RUN.findall(normalise(text))
+
+
+@cache
+def _converters() -> tuple:
+    # OpenCC's character table (t2s) and its Taiwan phrase table (tw2sp: 軟體 → 软件).
+    return opencc.OpenCC("t2s"), opencc.OpenCC("tw2sp")
+
+
+def simplified_readings(text: str) -> list[str]:
+    """The text in simplified Chinese, by character and by Taiwan phrase, where either reading
+    differs from it (none for text that is simplified already and has no such phrase)."""
+    if not CJK_RUN.search(text or ""):
+        return []
+    readings = (converter.convert(text) for converter in _converters())
+    return [reading for reading in dict.fromkeys(readings) if reading != text]
 
 
 def bigrams(run: str) -> list[str]:

@@ -1,4 +1,8 @@
-"""The catalogue's own English vocabulary, and "did you mean" suggestions drawn from it."""
+"""The catalogue's own English vocabulary, and "did you mean" suggestions drawn from it.
+
+The vocabulary is the words of names, titles, job types, definitions and tasks: not of quotes,
+whose words are the speakers' and would lead a search away from the catalogue's own terms.
+"""
 
 from collections.abc import Iterable
 
@@ -17,16 +21,19 @@ def letter_bigrams(word: str) -> list[str]:
 
 _WORDS_SQL = """
 SELECT word, ndoc FROM ts_stat($$
-    SELECT to_tsvector('simple', search_en_a || ' ' || search_en_b || ' ' || search_en_c
-                                 || ' ' || search_en_d)
+    SELECT to_tsvector('simple', search_en_a || ' ' || search_en_b || ' ' || search_en_c)
     FROM catalogue_occupation {where}
+    UNION ALL
+    SELECT to_tsvector('simple', text_en) FROM catalogue_occupationtask {where_task}
 $$)
 """
 
 
-def _words(where: str = "") -> list[tuple[str, int]]:
+def _words(ids: str = "") -> list[tuple[str, int]]:
+    where = f"WHERE id IN ({ids})" if ids else ""
+    where_task = f"WHERE occupation_id IN ({ids})" if ids else ""
     with connection.cursor() as cursor:
-        cursor.execute(_WORDS_SQL.format(where=where))
+        cursor.execute(_WORDS_SQL.format(where=where, where_task=where_task))
         return [
             (word, count)
             for word, count in cursor.fetchall()
@@ -54,7 +61,7 @@ def add_terms(occupation_ids: Iterable[int]) -> None:
     ids = ",".join(str(int(i)) for i in occupation_ids)
     if not ids:
         return
-    words = _words(f"WHERE id IN ({ids})")
+    words = _words(ids)
     SearchTerm.objects.bulk_create(
         [SearchTerm(term=w, frequency=n, bigrams=letter_bigrams(w)) for w, n in words],
         ignore_conflicts=True,
@@ -106,11 +113,26 @@ def closest_term(word: str) -> str | None:
 
 
 def suggest(query: str) -> str | None:
-    """The query with each unknown English word replaced by its closest catalogue word."""
+    """The query with each unknown English word replaced by its closest catalogue word, when
+    that reads differently from the query and finds published occupations; else None."""
+    from catalogue.models import Occupation
+
+    from .query import parse
+
     words = latin_words(query)
     if not words:
         return None
     corrected = [closest_term(w) or w for w in words]
     if corrected == words:
         return None
-    return " ".join(corrected)
+    suggestion = " ".join(corrected)
+    with connection.cursor() as cursor:
+        # "engineers" for "engineer" is no suggestion: both search for the same stem.
+        cursor.execute(
+            "SELECT plainto_tsquery('english', %s) = plainto_tsquery('english', %s)",
+            [" ".join(words), suggestion],
+        )
+        (same,) = cursor.fetchone()
+    if same or not Occupation.objects.published().matching(parse(suggestion)).exists():
+        return None
+    return suggestion
