@@ -120,19 +120,39 @@ class MinorGroupAdmin(GroupAdmin):
 class TaskInline(admin.TabularInline):
     model = OccupationTask
     extra = 0
-    fields = ["position", "text_zh", "text_en"]
+    fields = [
+        "position",
+        "text_zh",
+        "text_en",
+        "text_en_origin",
+        "text_en_review",
+        "source",
+        "note",
+    ]
+    autocomplete_fields = ["source"]
 
 
 class AlternateTitleInline(admin.TabularInline):
     model = AlternateTitle
     extra = 0
+    fields = ["title", "language", "kind", "source", "note"]
     autocomplete_fields = ["source"]
 
 
 class JobTypeInline(admin.TabularInline):
     model = JobType
     extra = 0
-    fields = ["position", "name_zh", "name_en", "announcement", "source"]
+    fields = [
+        "position",
+        "name_zh",
+        "name_en",
+        "name_en_origin",
+        "name_en_review",
+        "code_in_source",
+        "announcement",
+        "source",
+        "note",
+    ]
     autocomplete_fields = ["announcement", "source"]
 
 
@@ -235,7 +255,7 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
     list_select_related = ["announcement"]
     search_fields = ["code", "name_zh", "name_en", "slug", "alternate_titles__title"]
     prepopulated_fields = {"slug": ["name_en"]}
-    autocomplete_fields = ["minor_group", "announcement", "source", "related"]
+    autocomplete_fields = ["minor_group", "announcement", "source", "definition_source", "related"]
     readonly_fields = ["name_pinyin", "created_at", "updated_at", "imported_at"]
     actions = ["publish", "unpublish"]
     save_on_top = True
@@ -248,15 +268,29 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
                     "code",
                     "minor_group",
                     "name_zh",
+                    "name_zh_origin",
                     "name_pinyin",
                     "name_en",
+                    "name_en_origin",
+                    "name_en_review",
                     "slug",
                     "status",
                     "opened_revision",
                 ]
             },
         ),
-        (_("Definition"), {"fields": ["definition_zh", "definition_en"]}),
+        (
+            _("Definition"),
+            {
+                "fields": [
+                    "definition_zh",
+                    "definition_source",
+                    "definition_en",
+                    "definition_en_origin",
+                    "definition_en_review",
+                ]
+            },
+        ),
         (_("Flags"), {"fields": ["is_digital", "is_green"]}),
         (
             _("Provenance"),

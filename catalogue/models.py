@@ -61,6 +61,54 @@ class DataIssue(models.TextChoices):
     CORRECTED_IN_CONVERSION = "corrected", _("corrected when the data was converted")
     NO_CODE = "no_code", _("announced without a code in the classification")
     INCOMPLETE_BATCH = "incomplete_batch", _("batch list is missing names")
+    UNVERIFIED_MAPPING = "unverified_mapping", _("mapping to the classification not verified")
+    DEFINITION_CUT_SHORT = (
+        "definition_cut",
+        _("the draft's definition is cut short; the final edition's is shown"),
+    )
+    DEFINITION_LOST_DIGITS = (
+        "definition_digits",
+        _("the draft's definition lost its digits; the final edition's is shown"),
+    )
+    FINAL_EDITION_ONLY = (
+        "final_only",
+        _("in the final 2022 edition as one data set lists it, not in the draft"),
+    )
+    PROPOSED = "proposed", _("proposed in a public consultation; not part of the classification")
+    DATES_DIFFER = "dates_differ", _("the sources give different dates")
+
+
+class TextOrigin(models.TextChoices):
+    """Where a piece of text comes from, shown beside it."""
+
+    OFFICIAL = "official", _("official source")
+    SOURCE_ARTICLE = "source_article", _("source article")
+    CATALOGUE_TRANSLATION = "catalogue_translation", _("catalogue translation")
+    CURATOR = "curator", _("curator")
+
+
+class ReviewStatus(models.TextChoices):
+    UNREVIEWED = "unreviewed", _("unreviewed")
+    REVIEWED = "reviewed", _("reviewed")
+
+
+def origin_field(verbose_name):
+    return models.CharField(
+        verbose_name,
+        max_length=25,
+        choices=TextOrigin.choices,
+        blank=True,
+        help_text=_("Where this text comes from; empty while there is no text."),
+    )
+
+
+def review_field(verbose_name):
+    return models.CharField(
+        verbose_name,
+        max_length=12,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.UNREVIEWED,
+    )
 
 
 def data_issue_labels(issues) -> list[str]:
@@ -179,6 +227,8 @@ def _group_constraints(name: str, pattern: str, parent: str = "") -> list:
 class ClassificationGroup(TimeStamped):
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_en_origin = origin_field(_("origin of the English name"))
+    name_en_review = review_field(_("review of the English name"))
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -258,6 +308,10 @@ class Announcement(TimeStamped):
     """A batch of new occupations announced by the Ministry of Human Resources and Social
     Security (MOHRSS)."""
 
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        PUBLIC_CONSULTATION = "consultation", _("under public consultation")
+
     key = models.SlugField(max_length=100, unique=True)
     batch_number = models.PositiveSmallIntegerField(
         null=True, blank=True, unique=True, help_text=_("1 for the first batch (2019), and so on.")
@@ -272,7 +326,49 @@ class Announcement(TimeStamped):
     document_number = models.CharField(
         max_length=100,
         blank=True,
-        help_text=_("e.g. 人社厅发〔2020〕17号; empty unless sourced."),
+        help_text=_("The document number (文号) as the source gives it; empty unless sourced."),
+    )
+    document_in_source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("How the source names the document where it gives no document number."),
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PUBLISHED, db_default="published"
+    )
+    official_url = URLField(
+        max_length=1000, blank=True, help_text=_("The notice as the source gives its address.")
+    )
+    comment_url = URLField(
+        max_length=1000,
+        blank=True,
+        help_text=_("The public-consultation notice or a report of it, as the source gives it."),
+    )
+    comment_start = models.DateField(_("public consultation from"), null=True, blank=True)
+    comment_end = models.DateField(_("public consultation until"), null=True, blank=True)
+    date_source = models.TextField(
+        blank=True, help_text=_("The source of the date shown, and how it verifies it.")
+    )
+    other_date = models.DateField(
+        null=True, blank=True, help_text=_("The date another source gives, where it differs.")
+    )
+    other_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    other_date_source = models.TextField(blank=True, help_text=_("The source of the other date."))
+    occupations_listed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How many occupations the source says were listed.")
+    )
+    job_types_listed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How many job types (工种) the source says were listed.")
+    )
+    source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The data set the document number, status, addresses and dates come from."),
     )
     source_urls = ArrayField(URLField(max_length=1000), default=list, blank=True)
     source_note = models.TextField(
@@ -292,6 +388,10 @@ class Announcement(TimeStamped):
                 condition=Q(batch_number__isnull=True) | Q(batch_number__gte=1),
                 name="announcement_batch_number_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["published", "consultation"]),
+                name="announcement_status_valid",
+            ),
         ]
 
     def __str__(self):
@@ -306,6 +406,10 @@ class Announcement(TimeStamped):
     @property
     def date_display(self) -> str:
         return format_date(self.date, self.date_precision)
+
+    @property
+    def other_date_display(self) -> str:
+        return format_date(self.other_date, self.other_date_precision)
 
     def get_data_issues_display(self) -> list[str]:
         return data_issue_labels(self.data_issues)
@@ -357,6 +461,7 @@ class Occupation(TimeStamped):
         OCCUPATION = "occupation", _("occupation (职业)")
         ROLE = "role", _("job role named in a source, not in the classification")
         EMPLOYMENT_FORM = "form", _("new form of employment (新就业形态)")
+        PROPOSED = "proposed", _("proposed occupation, under public consultation; no code")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OCCUPATION)
     code = models.CharField(
@@ -376,7 +481,10 @@ class Occupation(TimeStamped):
         related_name="occupations",
     )
     name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_zh_origin = origin_field(_("origin of the Chinese name"))
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_en_origin = origin_field(_("origin of the English name"))
+    name_en_review = review_field(_("review of the English name"))
     name_pinyin = models.CharField(
         _("pinyin"),
         max_length=400,
@@ -386,7 +494,20 @@ class Occupation(TimeStamped):
     )
     slug = models.SlugField(max_length=120, unique=True)
     definition_zh = models.TextField(_("Chinese definition"), blank=True)
+    definition_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Where the Chinese definition comes from when not from the record's source "
+            "(e.g. the final edition)."
+        ),
+    )
     definition_en = models.TextField(_("English definition"), blank=True)
+    definition_en_origin = origin_field(_("origin of the English definition"))
+    definition_en_review = review_field(_("review of the English definition"))
     is_digital = models.BooleanField(_("digital (S)"), default=False)
     is_green = models.BooleanField(_("green (L)"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -505,7 +626,8 @@ class Occupation(TimeStamped):
                 violation_error_message=_("Only an occupation of the classification has a code."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["occupation", "role", "form"]), name="occupation_kind_valid"
+                condition=Q(kind__in=["occupation", "role", "form", "proposed"]),
+                name="occupation_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
@@ -551,12 +673,24 @@ class OccupationTask(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     text_zh = models.TextField(blank=True)
     text_en = models.TextField(blank=True)
+    text_en_origin = origin_field(_("origin of the English text"))
+    text_en_review = review_field(_("review of the English text"))
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_record = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The record's number in the source's data file.")
+    )
+    note = models.TextField(
+        blank=True, help_text=_("Known problems of this task's text in the source; shown.")
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["occupation", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(text_zh="") | ~Q(text_en=""), name="task_has_text"),
+            models.UniqueConstraint(fields=["occupation", "position"], name="task_unique_position"),
         ]
 
     def __str__(self):
@@ -566,12 +700,25 @@ class OccupationTask(models.Model):
 class AlternateTitle(models.Model):
     """Another name an occupation is known by (e.g. the title used in a news article)."""
 
+    class Kind(models.TextChoices):
+        # In the order they rank: a job-ad title is one author's mapping, not a name.
+        CURATED = "curated", _("title added by a curator")
+        SOURCE_ARTICLE = "source_article", _("title used in a source article")
+        JOB_AD = "job_ad", _("title used in job ads")
+
     occupation = models.ForeignKey(
         Occupation, on_delete=models.CASCADE, related_name="alternate_titles"
     )
     title = models.CharField(max_length=200)
     language = models.CharField(max_length=10, default="en")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.CURATED, db_default="curated"
+    )
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    source_record = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The record's number in the source's data file.")
+    )
+    note = models.TextField(blank=True, help_text=_("Known problems of this title; shown."))
     history = HistoricalRecords()
 
     objects = AlternateTitleManager()
@@ -583,6 +730,10 @@ class AlternateTitle(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["occupation", "title"], name="alternate_title_unique_per_occupation"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["curated", "source_article", "job_ad"]),
+                name="alternate_title_kind_valid",
             ),
         ]
 
@@ -602,10 +753,19 @@ class JobType(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_en_origin = origin_field(_("origin of the English name"))
+    name_en_review = review_field(_("review of the English name"))
+    code_in_source = models.CharField(
+        max_length=20, blank=True, help_text=_("The occupation code the source gives with it.")
+    )
     announcement = models.ForeignKey(
         Announcement, null=True, blank=True, on_delete=models.SET_NULL, related_name="job_types"
     )
+    announced_in = models.CharField(
+        max_length=300, blank=True, help_text=_("The announcement as the source names it.")
+    )
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    note = models.TextField(blank=True, help_text=_("What the source says of it; shown."))
     history = HistoricalRecords()
 
     objects = JobTypeManager()
@@ -932,6 +1092,30 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+# --- Imported data files ----------------------------------------------------------------------
+
+
+class ImportedFile(models.Model):
+    """A data file as last imported: `make run` skips a file whose checksum has not changed,
+    and warns when a file has fewer rows than the last time."""
+
+    name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="imported_file_sha256_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.rows} rows, {self.imported_at:%Y-%m-%d %H:%M})"
 
 
 # --- The catalogue's version ------------------------------------------------------------------

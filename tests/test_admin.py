@@ -141,7 +141,12 @@ class AdminCurationTests(TestCase):
             "code": occupation.code or "",
             "minor_group": occupation.minor_group_id or "",
             "name_zh": occupation.name_zh,
+            "name_zh_origin": occupation.name_zh_origin,
             "name_en": occupation.name_en,
+            "name_en_origin": occupation.name_en_origin,
+            "name_en_review": occupation.name_en_review,
+            "definition_en_origin": occupation.definition_en_origin,
+            "definition_en_review": occupation.definition_en_review,
             "slug": occupation.slug,
             "status": occupation.status,
             "definition_zh": occupation.definition_zh,
@@ -165,11 +170,18 @@ class AdminCurationTests(TestCase):
         inline_rows = {
             "alternate_titles": (
                 occupation.alternate_titles.all(),
-                ["title", "language", "source"],
+                ["title", "language", "kind", "source"],
             ),
             "job_types": (
                 occupation.job_types.all(),
-                ["name_zh", "name_en", "position", "announcement"],
+                [
+                    "name_zh",
+                    "name_en",
+                    "name_en_origin",
+                    "name_en_review",
+                    "position",
+                    "announcement",
+                ],
             ),
             "skill_standards": (
                 occupation.skill_standards.all(),
