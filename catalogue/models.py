@@ -61,7 +61,10 @@ class DataIssue(models.TextChoices):
     CORRECTED_IN_CONVERSION = "corrected", _("corrected when the data was converted")
     NO_CODE = "no_code", _("announced without a code in the classification")
     INCOMPLETE_BATCH = "incomplete_batch", _("batch list is missing names")
-    UNVERIFIED_MAPPING = "unverified_mapping", _("mapping to the classification not verified")
+    UNVERIFIED_MAPPING = (
+        "unverified_mapping",
+        _("joined to its 2022 code by name only; the mapping is not verified"),
+    )
     DEFINITION_CUT_SHORT = (
         "definition_cut",
         _("the draft's definition is cut short; the final edition's is shown"),
@@ -684,6 +687,7 @@ class OccupationTask(models.Model):
     note = models.TextField(
         blank=True, help_text=_("Known problems of this task's text in the source; shown.")
     )
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -719,6 +723,7 @@ class AlternateTitle(models.Model):
         null=True, blank=True, help_text=_("The record's number in the source's data file.")
     )
     note = models.TextField(blank=True, help_text=_("Known problems of this title; shown."))
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     objects = AlternateTitleManager()
@@ -766,6 +771,7 @@ class JobType(models.Model):
     )
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
     note = models.TextField(blank=True, help_text=_("What the source says of it; shown."))
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     objects = JobTypeManager()
