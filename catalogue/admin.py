@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import imports, services
+from . import imports, record_imports, services
 from .models import (
     AlternateTitle,
     Announcement,
@@ -76,6 +76,21 @@ class CuratedFieldsMixin:
         if change and curated:
             obj.curated_fields = sorted({*obj.curated_fields, *curated})
         super().save_model(request, obj, form, change)
+
+    # The same for an occupation's imported tasks, titles and job types, edited inline.
+    child_owned_fields = {
+        OccupationTask: record_imports.TASK_OWNED_FIELDS,
+        AlternateTitle: record_imports.JOB_AD_TITLE_OWNED_FIELDS,
+        JobType: record_imports.JOB_TYPE_OWNED_FIELDS,
+    }
+
+    def save_formset(self, request, form, formset, change):
+        owned = self.child_owned_fields.get(formset.model, [])
+        for inline in formset.forms:
+            curated = [name for name in inline.changed_data if name in owned]
+            if inline.instance.pk is not None and curated:
+                inline.instance.curated_fields = sorted({*inline.instance.curated_fields, *curated})
+        super().save_formset(request, form, formset, change)
 
 
 class GroupAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
@@ -224,10 +239,15 @@ class StatusMessageMixin:
 @admin.register(Occupation)
 class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin):
     form = OccupationAdminForm
-    import_owned_fields = [
-        *imports.OCCUPATION_OWNED_FIELDS,
-        *imports.OCCUPATION_ANNOUNCEMENT_FIELDS,
-    ]
+    import_owned_fields = sorted(
+        {
+            *imports.OCCUPATION_OWNED_FIELDS,
+            *imports.OCCUPATION_ANNOUNCEMENT_FIELDS,
+            *record_imports.FINAL_DEFINITION_FIELDS,
+            *record_imports.FINAL_ADDITION_OWNED_FIELDS,
+            *record_imports.PROPOSED_OWNED_FIELDS,
+        }
+    )
     list_display = [
         "code",
         "name_zh",
@@ -460,10 +480,14 @@ class RequirementAdmin(SimpleHistoryAdmin):
 
 @admin.register(Announcement)
 class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
-    import_owned_fields = imports.ANNOUNCEMENT_OWNED_FIELDS
+    import_owned_fields = sorted(
+        {*imports.ANNOUNCEMENT_OWNED_FIELDS, *record_imports.ANNOUNCEMENT_DOCUMENT_FIELDS}
+    )
     list_display = [
         "label",
         "batch_number",
+        "status",
+        "document_number",
         "date_display",
         "issuing_body",
         "occupation_count",
@@ -471,6 +495,7 @@ class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["label", "title", "document_number"]
     prepopulated_fields = {"key": ["label"]}
+    autocomplete_fields = ["source"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(occupation_count=Count("occupations"))

@@ -4,7 +4,7 @@ import csv
 import json
 from collections.abc import Iterator
 
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -19,23 +19,28 @@ COLUMNS = [
     "announcement",
     "definition_zh",
     "definition_en",
+    "tasks",
     "url",
 ]
 CHUNK = 1000
 
 
 def _rows(queryset, request) -> Iterator[dict]:
+    from .models import OccupationTask
+
+    derived = {"major_group", "middle_group", "minor_group", "announcement", "tasks", "url"}
     queryset = (
         queryset.select_related(None)
         .select_related("announcement")
-        .only(
-            *[
-                c
-                for c in COLUMNS
-                if c not in {"major_group", "middle_group", "minor_group", "announcement", "url"}
-            ],
-            "minor_group_id",
-            "announcement__key",
+        .only(*[c for c in COLUMNS if c not in derived], "minor_group_id", "announcement__key")
+        # One query of tasks per chunk of rows, in their order.
+        .prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=OccupationTask.objects.order_by("position").only(
+                    "occupation_id", "position", "text_zh"
+                ),
+            )
         )
     )
     for o in queryset.iterator(chunk_size=CHUNK):
@@ -55,6 +60,7 @@ def _rows(queryset, request) -> Iterator[dict]:
             "announcement": o.announcement.key if o.announcement else None,
             "definition_zh": o.definition_zh,
             "definition_en": o.definition_en,
+            "tasks": [task.text_zh for task in o.tasks.all()],
             "url": request.build_absolute_uri(o.get_absolute_url()),
         }
 
@@ -72,14 +78,18 @@ def _csv(rows: Iterator[dict]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow(
-            [
-                ""
-                if row[c] is None
-                else ("1" if row[c] is True else "0" if row[c] is False else row[c])
-                for c in COLUMNS
-            ]
-        )
+        yield writer.writerow([_cell(row[c]) for c in COLUMNS])
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        # Main tasks, in order: one line each, so a spreadsheet shows them as a list.
+        return "\n".join(value)
+    return value
 
 
 def _jsonl(rows: Iterator[dict]) -> Iterator[str]:

@@ -548,7 +548,8 @@ class Occupation(TimeStamped):
 
     # The search document: text from this row and related rows, prepared by
     # catalogue.search.documents (CJK bigrams, pinyin) and weighted A (names, job types) >
-    # B (other titles) > C (definitions) > D (tasks, skill requirements, quotes).
+    # B (other titles) > C (definitions, titles used in job ads) > D (tasks, skill
+    # requirements, quotes).
     search_en_a = models.TextField(blank=True, editable=False)
     search_en_b = models.TextField(blank=True, editable=False)
     search_en_c = models.TextField(blank=True, editable=False)

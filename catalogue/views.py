@@ -22,6 +22,7 @@ from .querysets import (
     attach_standard_outlines,
     autocomplete,
     classification_tree,
+    record_parts,
     visible_occupations,
 )
 from .search.query import parse
@@ -39,10 +40,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         visible = Occupation.objects.visible_to(self.request.user)
+        # Occupations proposed in a public consultation are not counted as occupations.
+        counted = visible.exclude(kind=Occupation.Kind.PROPOSED)
         # One pass over the occupations (the status-and-code index) counts each major group, by
         # the first character of the code, and, with the uncoded ones, the whole catalogue.
         per_major = dict(
-            visible.order_by()
+            counted.order_by()
             .annotate(major=Substr("code", 1, 1))
             .values("major")
             .annotate(n=Count("pk"))
@@ -60,9 +63,8 @@ class HomeView(TemplateView):
             figures=Figure.objects.filter(featured=True)
             .select_related("source")
             .order_by("source__key", "position")[:4],
-            # The hint on loading the whole classification, until something has been imported.
-            seed_only=not settings.CATALOGUE_DATA_DIR
-            and not Occupation.objects.filter(imported_at__isnull=False).exists(),
+            # The hint on importing the reference data, until something has been imported.
+            seed_only=not Occupation.objects.filter(imported_at__isnull=False).exists(),
             **kwargs,
         )
 
@@ -200,6 +202,7 @@ class OccupationDetailView(DetailView):
             .select_related("history_user")
             .first(),
             json_ld=occupation_json_ld(self.object, self.request),
+            **record_parts(self.object),
             **kwargs,
         )
 
@@ -223,7 +226,9 @@ class AnnouncementDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Announcement.objects.prefetch_related(visible_occupations(self.request.user))
+        return Announcement.objects.select_related("source").prefetch_related(
+            visible_occupations(self.request.user)
+        )
 
 
 class SourceDetailView(DetailView):

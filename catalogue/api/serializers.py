@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalogue.models import (
+    AlternateTitle,
     Announcement,
     Figure,
     Occupation,
@@ -95,8 +96,25 @@ class GroupRefSerializer(serializers.Serializer):
     name_en = serializers.CharField(allow_blank=True)
 
 
+class DataFlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+def data_flags(obj) -> list[dict]:
+    """A record's known problems, each with the words the page shows for it."""
+    from catalogue.models import DataIssue
+
+    return [
+        {"code": issue, "label": str(DataIssue(issue).label)}
+        for issue in obj.data_issues
+        if issue in DataIssue.values
+    ]
+
+
 class AnnouncementRefSerializer(LinkedSerializer):
     api_view, lookup_field = "api:announcement-detail", "key"
+    data_flags = serializers.SerializerMethodField(help_text="data_issues, with their labels.")
 
     class Meta:
         model = Announcement
@@ -108,19 +126,39 @@ class AnnouncementRefSerializer(LinkedSerializer):
             "date",
             "date_precision",
             "issuing_body",
+            "status",
             "document_number",
+            "document_in_source",
+            "official_url",
+            "comment_url",
+            "comment_start",
+            "comment_end",
+            "date_source",
+            "other_date",
+            "other_date_precision",
+            "other_date_source",
+            "occupations_listed",
+            "job_types_listed",
             "source_urls",
             "data_issues",
+            "data_flags",
             "url",
             "html_url",
         ]
 
+    @extend_schema_field(DataFlagSerializer(many=True))
+    def get_data_flags(self, obj) -> list[dict]:
+        return data_flags(obj)
+
 
 class AnnouncementSerializer(AnnouncementRefSerializer):
     occupations = OccupationRefSerializer(many=True)
+    source = SourceRefSerializer(
+        allow_null=True, help_text="Where the document number, status and dates come from."
+    )
 
     class Meta(AnnouncementRefSerializer.Meta):
-        fields = [*AnnouncementRefSerializer.Meta.fields, "occupations"]
+        fields = [*AnnouncementRefSerializer.Meta.fields, "source", "occupations"]
 
 
 class QuoteSerializer(serializers.ModelSerializer):
@@ -207,18 +245,35 @@ class SkillStandardSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
     text_zh = serializers.CharField(allow_blank=True)
     text_en = serializers.CharField(allow_blank=True)
+    text_en_origin = serializers.CharField(allow_blank=True)
+    text_en_review = serializers.CharField()
+    note = serializers.CharField(allow_blank=True, help_text="Known problems of the text.")
+    source = SourceRefSerializer(allow_null=True)
 
 
 class AlternateTitleSerializer(serializers.Serializer):
     title = serializers.CharField()
     language = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=AlternateTitle.Kind.choices,
+        help_text="job_ad: a title job ads use, as one author mapped it; not an official name.",
+    )
+    note = serializers.CharField(allow_blank=True)
+    source = SourceRefSerializer(allow_null=True)
 
 
 class JobTypeSerializer(serializers.Serializer):
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = serializers.CharField(allow_blank=True)
+    name_en_review = serializers.CharField()
+    code_in_source = serializers.CharField(allow_blank=True)
+    announced_in = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    source = SourceRefSerializer(allow_null=True)
 
 
 class QuoteInOccupationSerializer(QuoteSerializer):
@@ -237,6 +292,11 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
     classification_path = serializers.SerializerMethodField()
     announcement = AnnouncementRefSerializer(allow_null=True)
     source = SourceRefSerializer(allow_null=True)
+    definition_source = SourceRefSerializer(
+        allow_null=True,
+        help_text="Where the Chinese definition comes from when not from the record's source.",
+    )
+    data_flags = serializers.SerializerMethodField(help_text="data_issues, with their labels.")
     tasks = TaskSerializer(many=True)
     alternate_titles = AlternateTitleSerializer(many=True)
     job_types = JobTypeSerializer(many=True)
@@ -249,8 +309,14 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
         fields = [
             *[f for f in OccupationListItemSerializer.Meta.fields if f != "snippet"],
             "classification_path",
+            "name_zh_origin",
+            "name_en_origin",
+            "name_en_review",
             "definition_zh",
+            "definition_source",
             "definition_en",
+            "definition_en_origin",
+            "definition_en_review",
             "tasks",
             "alternate_titles",
             "job_types",
@@ -263,9 +329,15 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
             "source_page",
             "record_origin",
             "origin_file",
+            "source_notes",
             "data_issues",
+            "data_flags",
             "updated_at",
         ]
+
+    @extend_schema_field(DataFlagSerializer(many=True))
+    def get_data_flags(self, occupation) -> list[dict]:
+        return data_flags(occupation)
 
     @extend_schema_field(GroupRefSerializer(many=True))
     def get_classification_path(self, occupation) -> list[dict]:

@@ -256,8 +256,10 @@ class AnnouncementList(ExportableList):
     export_name = "announcements"
 
     def get_queryset(self):
-        return Announcement.objects.order_by("date", "batch_number").prefetch_related(
-            visible_occupations(self.request.user)
+        return (
+            Announcement.objects.order_by("date", "batch_number")
+            .select_related("source")
+            .prefetch_related(visible_occupations(self.request.user))
         )
 
 
@@ -267,7 +269,9 @@ class AnnouncementDetail(generics.RetrieveAPIView):
     lookup_field = "key"
 
     def get_queryset(self):
-        return Announcement.objects.prefetch_related(visible_occupations(self.request.user))
+        return Announcement.objects.select_related("source").prefetch_related(
+            visible_occupations(self.request.user)
+        )
 
 
 @_list_schema(serializers.SourceSerializer)
