@@ -2,7 +2,6 @@
 
 import csv
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from catalogue.models import Figure, Occupation, Quote, SkillStandard, Source
 from .helpers import snapshot
 
 SEEDS_DIR = settings.BASE_DIR.parent / "shared" / "seeds"
-DATA_DIR = Path(os.environ.get("CATALOGUE_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
+DATA_DIR = Path(settings.CATALOGUE_DATA_DIR)
 
 
 class SeedFixtureTests(TestCase):
@@ -121,7 +120,7 @@ class SeedFixtureTests(TestCase):
                 )
 
     @pytest.mark.skipif(
-        not (DATA_DIR / "cn_occupations_2022.csv").is_file(), reason="no CATALOGUE_DATA_DIR"
+        not (DATA_DIR / "cn_occupations_2022.csv").is_file(), reason="no data folder"
     )
     def test_seed_occupations_agree_with_the_classification(self):
         with open(DATA_DIR / "cn_occupations_2022.csv", encoding="utf-8", newline="") as f:
