@@ -68,7 +68,12 @@ def _name(zh: str, en: str) -> str:
 
 
 def _issues(announcement) -> str:
-    return "; ".join(str(label) for label in announcement.get_data_issues_display())
+    notes = [str(label) for label in announcement.get_data_issues_display()]
+    if announcement.status == Announcement.Status.PUBLIC_CONSULTATION:
+        notes.insert(
+            0, str(_("under public consultation: proposed, not part of the classification"))
+        )
+    return "; ".join(notes)
 
 
 def batches(visible) -> Insight:
