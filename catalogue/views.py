@@ -40,23 +40,24 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         visible = Occupation.objects.visible_to(self.request.user)
-        # Occupations proposed in a public consultation are not counted as occupations.
-        counted = visible.exclude(kind=Occupation.Kind.PROPOSED)
         # One pass over the occupations (the status-and-code index) counts each major group, by
         # the first character of the code, and, with the uncoded ones, the whole catalogue.
         per_major = dict(
-            counted.order_by()
+            visible.order_by()
             .annotate(major=Substr("code", 1, 1))
             .values("major")
             .annotate(n=Count("pk"))
             .values_list("major", "n")
         )
+        # Occupations proposed in a public consultation are not counted as occupations; they
+        # are among the few uncoded rows, so this reads only those.
+        proposed = visible.filter(code=None, kind=Occupation.Kind.PROPOSED).count()
         major_groups = list(MajorGroup.objects.order_by("code"))
         for group in major_groups:
             group.occupation_count = per_major.get(group.code, 0)
         return super().get_context_data(
             major_groups=major_groups,
-            occupation_count=sum(per_major.values()),
+            occupation_count=sum(per_major.values()) - proposed,
             announcements=Announcement.objects.annotate(
                 occupation_count=Count("occupations", filter=Q(occupations__in=visible))
             ).order_by("-date", "-batch_number")[:5],

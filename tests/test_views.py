@@ -306,6 +306,7 @@ class ProvenancePagesTests(TestCase):
     def test_a_proposed_occupation_is_marked_and_not_in_the_classification(self):
         from catalogue.models import Announcement
 
+        counted_before = self.client.get("/").context["occupation_count"]
         batch = Announcement.objects.create(
             key="batch-8",
             batch_number=8,
@@ -325,6 +326,7 @@ class ProvenancePagesTests(TestCase):
         self.assertContains(self.client.get(batch.get_absolute_url()), "Under public consultation")
         listed = self.client.get(reverse("catalogue:occupation-list"), {"q": proposed.name_zh})
         self.assertContains(listed, "proposed: under public consultation")
+        self.assertEqual(self.client.get("/").context["occupation_count"], counted_before)
         proposed.delete()
         self.assertEqual(self.client.get("/classification/").context["uncoded"], uncoded_before)
 
