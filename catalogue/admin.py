@@ -155,7 +155,7 @@ class FigureOccupationInline(admin.TabularInline):
 class SkillStandardInline(admin.TabularInline):
     model = SkillStandard
     extra = 0
-    fields = ["title", "edition", "number", "issuing_body", "issued_on"]
+    fields = ["title", "issued_on", "document_number", "code_in_standard"]
     show_change_link = True
 
 
@@ -348,9 +348,9 @@ class StandardLevelInline(admin.TabularInline):
 
 @admin.register(SkillStandard)
 class SkillStandardAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "occupation", "edition", "number", "issued_on", "level_count", "gaps"]
+    list_display = ["title", "occupation", "document_number", "issued_on", "level_count", "gaps"]
     list_select_related = ["occupation"]
-    search_fields = ["title", "number", "occupation__name_zh", "occupation__name_en"]
+    search_fields = ["title", "document_number", "occupation__name_zh", "occupation__name_en"]
     list_filter = ["issuing_body"]
     autocomplete_fields = ["occupation", "source", "text_source"]
     inlines = [StandardLevelInline]

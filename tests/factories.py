@@ -94,6 +94,7 @@ class SkillStandardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.SkillStandard
 
+    key = factory.Sequence(lambda n: f"standard-{n}")
     occupation = factory.SubFactory(OccupationFactory)
     title = "国家职业技能标准"
     edition = factory.Sequence(lambda n: f"{2000 + n}年版")

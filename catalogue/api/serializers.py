@@ -197,7 +197,7 @@ class LevelSerializer(serializers.Serializer):
 
 class SkillStandardSerializer(serializers.Serializer):
     title = serializers.CharField()
-    number = serializers.CharField(allow_blank=True)
+    document_number = serializers.CharField(allow_blank=True)
     edition = serializers.CharField(allow_blank=True)
     issuing_body = serializers.CharField(allow_blank=True)
     issued_on = serializers.DateField(allow_null=True)
