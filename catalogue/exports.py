@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
-from .querysets import ROW_FIELDS
+from .querysets import ROW_FIELDS, standards_for_list
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 COLUMNS = [
@@ -19,8 +19,22 @@ COLUMNS = [
     "announcement",
     "definition_zh",
     "definition_en",
+    "standard_title",
+    "standard_issued_on",
+    "standard_document_number",
     "url",
 ]
+# Columns not read from the occupation's own row.
+DERIVED = {
+    "major_group",
+    "middle_group",
+    "minor_group",
+    "announcement",
+    "url",
+    "standard_title",
+    "standard_issued_on",
+    "standard_document_number",
+}
 CHUNK = 1000
 
 
@@ -28,18 +42,14 @@ def _rows(queryset, request) -> Iterator[dict]:
     queryset = (
         queryset.select_related(None)
         .select_related("announcement")
-        .only(
-            *[
-                c
-                for c in COLUMNS
-                if c not in {"major_group", "middle_group", "minor_group", "announcement", "url"}
-            ],
-            "minor_group_id",
-            "announcement__key",
-        )
+        .only(*[c for c in COLUMNS if c not in DERIVED], "minor_group_id", "announcement__key")
+        .prefetch_related(None)
+        .prefetch_related(standards_for_list())
     )
     for o in queryset.iterator(chunk_size=CHUNK):
         code = o.code or ""
+        # The newest standard (an occupation may have several: editions, job types).
+        standard = next(iter(o.skill_standards.all()), None)
         yield {
             "code": o.code,
             "slug": o.slug,
@@ -55,6 +65,11 @@ def _rows(queryset, request) -> Iterator[dict]:
             "announcement": o.announcement.key if o.announcement else None,
             "definition_zh": o.definition_zh,
             "definition_en": o.definition_en,
+            "standard_title": standard.title if standard else None,
+            "standard_issued_on": standard.issued_on.isoformat()
+            if standard and standard.issued_on
+            else None,
+            "standard_document_number": standard.document_number if standard else None,
             "url": request.build_absolute_uri(o.get_absolute_url()),
         }
 

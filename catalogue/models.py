@@ -626,7 +626,15 @@ class JobType(models.Model):
 # --- Skill standards -------------------------------------------------------------------------
 
 
-class SkillStandardManager(models.Manager):
+class SkillStandardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Standards of occupations the user may see; staff see all, unmatched ones too."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.filter(occupation__status="published")
+
+
+class SkillStandardManager(models.Manager.from_queryset(SkillStandardQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -775,6 +783,9 @@ class SkillStandard(TimeStamped):
         if not self.key:
             self.key = self.default_key()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:standard-compare", kwargs={"key": self.key})
 
     def default_key(self) -> str:
         if self.osta_id:
