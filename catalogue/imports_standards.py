@@ -547,8 +547,6 @@ def _import_standards(
             )
             create.append(standard)
         else:
-            if "occupation" in standard.curated_fields:
-                values = {k: v for k, v in values.items() if k not in LINK_FIELDS}
             changed = _apply(report, "skill standards", standard, values, STANDARD_OWNED_FIELDS)
             if changed:
                 update[standard] = changed
