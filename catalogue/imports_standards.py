@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from .imports import (
     ImportFileError,
@@ -812,7 +813,9 @@ def existing_outlines(level_ids) -> dict[int, Outline]:
     return outlines
 
 
-def write_outline(level: StandardLevel, outline: Outline, *, reason: str, keep_english=None):
+def write_outline(
+    level: StandardLevel, outline: Outline, *, reason: str, keep_english=None, user=None
+):
     """Replace the level's functions, work contents and items with the outline's, each saved
     with its history; English text a curator added is carried over where the numbers and
     Chinese text are unchanged."""
@@ -862,8 +865,6 @@ def write_outline(level: StandardLevel, outline: Outline, *, reason: str, keep_e
                     )
                 )
                 positions[i["kind"]] += 1
-    from simple_history.utils import bulk_create_with_history
-
     for model, objects in [
         (OccupationalFunction, new_functions),
         (WorkContent, new_contents),
@@ -875,7 +876,9 @@ def write_outline(level: StandardLevel, outline: Outline, *, reason: str, keep_e
         if model is Requirement:
             for item in objects:
                 item.work_content_id = item.work_content.pk
-        bulk_create_with_history(objects, model, batch_size=500, default_change_reason=reason)
+        bulk_create_with_history(
+            objects, model, batch_size=500, default_change_reason=reason, default_user=user
+        )
     bump()
     return len(new_functions), len(new_contents), len(new_items)
 
