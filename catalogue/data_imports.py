@@ -28,6 +28,12 @@ from .imports import (
     announcements_import,
     classification_import,
 )
+from .imports_standards import (
+    REQUIREMENTS_FILE,
+    STANDARDS_FILE,
+    WEIGHTS_FILE,
+    skill_standards_import,
+)
 from .models import ImportedFile
 from .record_imports import (
     BATCH8_FILE,
@@ -134,8 +140,12 @@ DATA_IMPORTS: list[DataImport] = [
         _one_file(job_types_import, JOB_TYPES_FILE),
         "job types (工种) with their sources",
     ),
-    # The skill standards' import goes here, after the job types:
-    # DataImport("skill-standards", (<its files>,), skill_standards_import, "..."),
+    DataImport(
+        "skill-standards",
+        (STANDARDS_FILE, WEIGHTS_FILE, REQUIREMENTS_FILE),
+        skill_standards_import,
+        "national skill standards, their weight tables and extracted work requirements",
+    ),
 ]
 
 # Without these the catalogue has no classification to attach anything to.

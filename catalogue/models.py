@@ -448,10 +448,6 @@ class JobTypeManager(OccupationChildManager):
     key_field = "name_zh"
 
 
-class SkillStandardManager(OccupationChildManager):
-    key_field = "edition"
-
-
 class Occupation(TimeStamped):
     """An occupation (职业) of the national classification, one announced before it had a
     code, or a job role or form of employment that a source names."""
@@ -797,23 +793,94 @@ class JobType(models.Model):
 # --- Skill standards -------------------------------------------------------------------------
 
 
-class SkillStandard(TimeStamped):
-    """A national vocational skill standard (国家职业技能标准) of an occupation."""
+class SkillStandardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Standards of occupations the user may see; staff see all, unmatched ones too."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.filter(occupation__status="published")
 
-    occupation = models.ForeignKey(
-        Occupation, on_delete=models.CASCADE, related_name="skill_standards"
+
+class SkillStandardManager(models.Manager.from_queryset(SkillStandardQuerySet)):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class SkillStandard(TimeStamped):
+    """A national vocational skill standard (国家职业技能标准): one entry of OSTA's list of
+    standards, or one a curator records, with the occupation it is matched to (if any).
+
+    An occupation may have several (editions, job types); nothing here says that one replaces
+    another, since no source in the catalogue says so.
+    """
+
+    class Match(models.TextChoices):
+        EXACT = "exact", _("exact name")
+        WITHOUT_FLAGS = "without_flags", _("exact name after removing S/L flag letters")
+        WITHOUT_JOB_TYPE = (
+            "without_job_type",
+            _("name after removing a parenthesised job-type (工种) qualifier"),
+        )
+        WITHOUT_TRIAL = "without_trial", _("name after removing （试行）")
+        CURATOR = "curator", _("linked by a curator")
+        UNMATCHED = "unmatched", _("unmatched")
+
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Stable identifier; osta-<id> for OSTA's list. Left empty, it is made up."),
     )
-    title = models.CharField(max_length=300)
-    number = models.CharField(max_length=100, blank=True, help_text=_("Standard number."))
+    occupation = models.ForeignKey(
+        Occupation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="skill_standards",
+        help_text=_("Empty while the standard is matched to no occupation of the catalogue."),
+    )
+    title = models.CharField(
+        max_length=300, help_text=_("The standard's name as its list gives it, flags included.")
+    )
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    osta_id = models.PositiveIntegerField(
+        _("OSTA id"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The record's id in OSTA's list of national vocational skill standards."),
+    )
+    code_in_standard = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("The occupation code printed in the standard; older ones use older codes."),
+    )
+    issued_on = models.DateField(null=True, blank=True)
+    document_number = models.CharField(
+        max_length=100, blank=True, help_text=_("文号, verbatim, e.g. 人社厅发〔2021〕81号.")
+    )
     edition = models.CharField(max_length=50, blank=True, help_text=_("e.g. 2021年版"))
     issuing_body = models.CharField(max_length=300, blank=True)
-    issued_on = models.DateField(null=True, blank=True)
+    match_method = models.CharField(
+        max_length=20,
+        choices=Match.choices,
+        blank=True,
+        help_text=_(
+            "How the standard was matched to its occupation; empty if a curator entered it."
+        ),
+    )
+    unmatched_reason = models.TextField(
+        blank=True, help_text=_("Why no occupation of the catalogue is linked.")
+    )
     source = models.ForeignKey(
         Source,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         help_text=_("Where the facts above are cited from."),
+    )
+    source_reference = models.CharField(
+        max_length=500, blank=True, help_text=_("The record within that source, as it names it.")
     )
     text_source = models.ForeignKey(
         Source,
@@ -823,33 +890,107 @@ class SkillStandard(TimeStamped):
         related_name="+",
         help_text=_("The document the level-by-level content is taken from."),
     )
+    weights_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the weight tables are taken from."),
+    )
+    weights_file = models.CharField(
+        max_length=300, blank=True, help_text=_("The standard's PDF the weights were parsed from.")
+    )
     missing = models.TextField(
         blank=True,
         help_text=_("What this record still lacks (number, date, level-by-level text)."),
     )
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     objects = SkillStandardManager()
 
     class Meta:
-        ordering = ["occupation", "-issued_on", "edition"]
+        ordering = ["occupation", F("issued_on").desc(nulls_last=True), "title", "id"]
+        indexes = [
+            # Insights count standards per year of issue.
+            models.Index(fields=["issued_on"], name="skill_standard_issued"),
+            models.Index(fields=["match_method"], name="skill_standard_match"),
+        ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["occupation", "edition"], name="skill_standard_unique_edition"
+            models.CheckConstraint(
+                condition=Q(
+                    match_method__in=[
+                        "",
+                        "exact",
+                        "without_flags",
+                        "without_job_type",
+                        "without_trial",
+                        "curator",
+                        "unmatched",
+                    ]
+                ),
+                name="skill_standard_match_valid",
+            ),
+            # Linked by a curator or matched by name, it has an occupation; unmatched, none.
+            models.CheckConstraint(
+                condition=~Q(match_method="unmatched") | Q(occupation__isnull=True),
+                name="skill_standard_unmatched_unlinked",
+                violation_error_message=_(
+                    "An unmatched standard has no occupation; link it as a curator instead."
+                ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.title} {self.edition}".strip()
+        year = f" ({self.issued_on:%Y})" if self.issued_on else ""
+        return f"{self.title}{year}"
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = self.default_key()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:standard-compare", kwargs={"key": self.key})
+
+    def default_key(self) -> str:
+        if self.osta_id:
+            return f"osta-{self.osta_id}"
+        base = "-".join(lazy_pinyin(self.title, errors="ignore")).lower()
+        base = "".join(c if c.isalnum() else "-" for c in base).strip("-")[:80] or "standard"
+        key, n = base, 2
+        while SkillStandard.objects.filter(key=key).exclude(pk=self.pk).exists():
+            key, n = f"{base}-{n}", n + 1
+        return key
 
     def natural_key(self):
-        return (*self.occupation.natural_key(), self.edition)
+        return (self.key,)
 
-    natural_key.dependencies = ["catalogue.occupation"]
+    @property
+    def code_differs(self) -> bool | None:
+        """Whether the code printed in the standard is not its occupation's 2022 code."""
+        if not self.code_in_standard or self.occupation is None or not self.occupation.code:
+            return None
+        return self.code_in_standard != self.occupation.code
 
 
 class StandardLevel(models.Model):
-    """One of a standard's five levels, 5 (五级/初级工) to 1 (一级/高级技师)."""
+    """One level of a standard: five-level standards go from 五级/初级工 (5) to 一级/高级技师 (1);
+    some standards, or some of a standard's tables, have three: 初级, 中级, 高级 (T1 to T3)."""
+
+    class Scheme(models.TextChoices):
+        FIVE = "L", _("five levels (五级 to 一级)")
+        THREE = "T", _("three levels (初级, 中级, 高级)")
+
+    class Content(models.TextChoices):
+        EXTRACTED = (
+            "extracted",
+            _("extracted from the standard's PDF by a parser; not yet checked against it"),
+        )
+        EDITED = "edited", _("extracted by a parser, then edited by a curator")
+        PASTED = "pasted", _("pasted from the standard's PDF by a curator")
+        CHECKED = "checked", _("checked against the standard's PDF by a curator")
 
     LEVEL_NAMES = {
         5: ("五级/初级工", "Level 5 / Junior worker"),
@@ -858,32 +999,130 @@ class StandardLevel(models.Model):
         2: ("二级/技师", "Level 2 / Technician"),
         1: ("一级/高级技师", "Level 1 / Senior technician"),
     }
+    TIER_NAMES = {
+        1: ("初级", "Junior"),
+        2: ("中级", "Intermediate"),
+        3: ("高级", "Senior"),
+    }
 
     standard = models.ForeignKey(SkillStandard, on_delete=models.CASCADE, related_name="levels")
+    scheme = models.CharField(max_length=1, choices=Scheme.choices, default=Scheme.FIVE)
     level = models.PositiveSmallIntegerField(
-        choices=[(n, f"{zh} — {en}") for n, (zh, en) in LEVEL_NAMES.items()]
+        help_text=_(
+            "Five levels: 5 (五级/初级工) to 1 (一级/高级技师). Three: 1 (初级) to 3 (高级)."
+        )
+    )
+    # Lowest level first whatever the scheme: 五级 and 初级 are 1, 一级 is 5, 高级 is 3.
+    rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                scheme="L",
+                then=models.ExpressionWrapper(
+                    models.Value(6) - F("level"), output_field=models.PositiveSmallIntegerField()
+                ),
+            ),
+            default=F("level"),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    content_status = models.CharField(
+        max_length=10,
+        choices=Content.choices,
+        blank=True,
+        help_text=_("Where the level's functions, work contents and requirements come from."),
+    )
+    content_source = models.CharField(
+        max_length=300, blank=True, help_text=_("The file the level's content was taken from.")
     )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["standard", "-level"]
+        ordering = ["standard", "scheme", "rank"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="standard_level_1_to_5"
+                condition=Q(scheme="L", level__gte=1, level__lte=5)
+                | Q(scheme="T", level__gte=1, level__lte=3),
+                name="standard_level_in_scheme",
+                violation_error_message=_(
+                    "Five-level standards have levels 5 to 1; three-level ones, 1 to 3."
+                ),
             ),
-            models.UniqueConstraint(fields=["standard", "level"], name="standard_level_unique"),
+            models.UniqueConstraint(
+                fields=["standard", "scheme", "level"], name="standard_level_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(content_status__in=["", "extracted", "edited", "pasted", "checked"]),
+                name="standard_level_content_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.standard} — {self.name_zh}"
 
+    @classmethod
+    def parse_key(cls, value: str) -> tuple[str, int] | None:
+        """("L", 5) from "5" or "L5", ("T", 1) from "T1"; None for anything else."""
+        value = value.strip().upper()
+        if value[:1] in {"L", "T"}:
+            scheme, number = value[:1], value[1:]
+        else:
+            scheme, number = "L", value
+        if not number.isdigit():
+            return None
+        names = cls.LEVEL_NAMES if scheme == "L" else cls.TIER_NAMES
+        return (scheme, int(number)) if int(number) in names else None
+
+    @property
+    def key(self) -> str:
+        """How URLs name the level: 5 to 1, or T1 to T3."""
+        return str(self.level) if self.scheme == "L" else f"T{self.level}"
+
+    @property
+    def names(self) -> tuple[str, str]:
+        table = self.LEVEL_NAMES if self.scheme == "L" else self.TIER_NAMES
+        return table.get(self.level, (str(self.level), str(self.level)))
+
     @property
     def name_zh(self):
-        return self.LEVEL_NAMES[self.level][0]
+        return self.names[0]
 
     @property
     def name_en(self):
-        return self.LEVEL_NAMES[self.level][1]
+        return self.names[1]
+
+
+class FunctionWeight(models.Model):
+    """One row of a standard's skill weight table (技能要求权重表): an occupational function's
+    share, in per cent, of a level's skill requirements, as parsed from the standard's PDF."""
+
+    level = models.ForeignKey(StandardLevel, on_delete=models.CASCADE, related_name="weights")
+    position = models.PositiveSmallIntegerField(default=0)
+    function_zh = models.CharField(
+        max_length=100, help_text=_("As parsed from the PDF: bracketed text may be missing.")
+    )
+    function_en = models.CharField(max_length=200, blank=True)
+    weight_pct = models.PositiveSmallIntegerField(_("weight (%)"))
+    has_artefacts = models.BooleanField(
+        default=False, help_text=_("The parsed function name contains extraction artefacts.")
+    )
+    note = models.CharField(max_length=300, blank=True)
+    source_node_id = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_pct__lte=100), name="function_weight_at_most_100"
+            ),
+            models.UniqueConstraint(
+                fields=["level", "function_zh"], name="function_weight_unique_per_level"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.function_zh} {self.weight_pct}%"
 
 
 class OccupationalFunction(models.Model):
@@ -891,7 +1130,10 @@ class OccupationalFunction(models.Model):
 
     level = models.ForeignKey(StandardLevel, on_delete=models.CASCADE, related_name="functions")
     position = models.PositiveSmallIntegerField(default=0)
-    name_zh = models.CharField(max_length=300)
+    number = models.CharField(max_length=10, blank=True, help_text=_("As printed, e.g. 1."))
+    name_zh = models.CharField(
+        max_length=300, blank=True, help_text=_("Empty where the extracted text has no name.")
+    )
     name_en = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -899,7 +1141,7 @@ class OccupationalFunction(models.Model):
         ordering = ["level", "position", "id"]
 
     def __str__(self):
-        return self.name_zh
+        return f"{self.number} {self.name_zh}".strip()
 
 
 class WorkContent(models.Model):
@@ -909,6 +1151,7 @@ class WorkContent(models.Model):
         OccupationalFunction, on_delete=models.CASCADE, related_name="work_contents"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    number = models.CharField(max_length=10, blank=True, help_text=_("As printed, e.g. 1.1."))
     name_zh = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
@@ -917,7 +1160,7 @@ class WorkContent(models.Model):
         ordering = ["function", "position", "id"]
 
     def __str__(self):
-        return self.name_zh
+        return f"{self.number} {self.name_zh}".strip()
 
 
 class Requirement(models.Model):
@@ -932,8 +1175,17 @@ class Requirement(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    number = models.CharField(max_length=12, blank=True, help_text=_("As printed, e.g. 1.1.1."))
     text_zh = models.TextField()
     text_en = models.TextField(blank=True)
+    structure_ok = models.BooleanField(
+        default=True,
+        help_text=_("False where the extracted structure is known to be wrong (see the note)."),
+    )
+    note = models.TextField(blank=True, help_text=_("Known problems of the extracted text."))
+    source_line = models.CharField(
+        max_length=300, blank=True, help_text=_("The file and line the text was extracted from.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -946,6 +1198,10 @@ class Requirement(models.Model):
 
     def __str__(self):
         return self.text_zh
+
+    @property
+    def has_problem(self) -> bool:
+        return not self.structure_ok or bool(self.note)
 
 
 # --- Voices and figures ----------------------------------------------------------------------

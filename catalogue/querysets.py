@@ -34,25 +34,30 @@ class OccupationQuerySet(models.QuerySet):
         return self.published()
 
     def for_list(self):
-        """What a list row shows: names, code, flags and the group path, in one query."""
-        return self.select_related("minor_group__middle_group__major_group", "announcement").only(
-            *ROW_FIELDS,
-            "status",
-            "definition_zh",
-            "definition_en",
-            "minor_group__code",
-            "minor_group__name_zh",
-            "minor_group__name_en",
-            "minor_group__middle_group__code",
-            "minor_group__middle_group__name_zh",
-            "minor_group__middle_group__name_en",
-            "minor_group__middle_group__major_group__code",
-            "minor_group__middle_group__major_group__name_zh",
-            "minor_group__middle_group__major_group__name_en",
-            "announcement__key",
-            "announcement__label",
-            "announcement__date",
-            "announcement__date_precision",
+        """What a list row shows: names, code, flags and the group path in one query, and
+        the skill standards' titles, dates and document numbers, newest first, in another."""
+        return (
+            self.select_related("minor_group__middle_group__major_group", "announcement")
+            .prefetch_related(standards_for_list())
+            .only(
+                *ROW_FIELDS,
+                "status",
+                "definition_zh",
+                "definition_en",
+                "minor_group__code",
+                "minor_group__name_zh",
+                "minor_group__name_en",
+                "minor_group__middle_group__code",
+                "minor_group__middle_group__name_zh",
+                "minor_group__middle_group__name_en",
+                "minor_group__middle_group__major_group__code",
+                "minor_group__middle_group__major_group__name_zh",
+                "minor_group__middle_group__major_group__name_en",
+                "announcement__key",
+                "announcement__label",
+                "announcement__date",
+                "announcement__date_precision",
+            )
         )
 
     def for_detail(self, user=None):
@@ -79,7 +84,9 @@ class OccupationQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "skill_standards",
-                queryset=SkillStandard.objects.select_related("source", "text_source"),
+                queryset=SkillStandard.objects.select_related(
+                    "source", "text_source", "weights_source"
+                ),
             ),
         )
 
@@ -149,6 +156,18 @@ class OccupationQuerySet(models.QuerySet):
         )
 
 
+def standards_for_list() -> Prefetch:
+    """An occupation's standards as lists and downloads show them, newest first."""
+    from .models import SkillStandard
+
+    return Prefetch(
+        "skill_standards",
+        queryset=SkillStandard.objects.only(
+            "key", "title", "issued_on", "document_number", "occupation_id"
+        ),
+    )
+
+
 class RowsByKey:
     """An ordered queryset whose slices are taken in two steps: the slice's keys, sorted on the
     ordering alone, then the rows for those keys, in the same order.
@@ -200,50 +219,15 @@ def _distinct_sources(rows) -> list:
 
 
 def attach_standard_outlines(occupation) -> None:
-    """Give each of the occupation's skill standards its level → function → work content →
-    requirement outline, in four queries however many there are, none when there are none
-    (nested prefetches would skip queries for empty branches and grow with depth).
-
-    Sets ``outline_levels`` on each standard, ``outline_functions`` on each level,
-    ``outline_contents`` on each function, and ``skill_requirements`` and
-    ``knowledge_requirements`` on each work content.
-    """
-    from .models import OccupationalFunction, Requirement, StandardLevel, WorkContent
+    """Attach its standards' levels, weights and outlines to an occupation from for_detail(),
+    in five queries however many there are, none when it has no standard; and what the page
+    shows of each (catalogue.standards.prepare_standard)."""
+    from .standards import attach_outlines, prepare_standard
 
     standards = occupation.skill_standards.all()
-    if not standards:  # most occupations: no outline to fetch
-        return
-
-    def children(queryset, parent_attr):
-        grouped = defaultdict(list)
-        for row in queryset:
-            grouped[getattr(row, parent_attr)].append(row)
-        return grouped
-
-    levels = children(StandardLevel.objects.filter(standard__occupation=occupation), "standard_id")
-    functions = children(
-        OccupationalFunction.objects.filter(level__standard__occupation=occupation), "level_id"
-    )
-    contents = children(
-        WorkContent.objects.filter(function__level__standard__occupation=occupation), "function_id"
-    )
-    requirements = children(
-        Requirement.objects.filter(work_content__function__level__standard__occupation=occupation),
-        "work_content_id",
-    )
+    attach_outlines(standards)
     for standard in standards:
-        standard.outline_levels = levels[standard.pk]
-        for level in standard.outline_levels:
-            level.outline_functions = functions[level.pk]
-            for function in level.outline_functions:
-                function.outline_contents = contents[function.pk]
-                for content in function.outline_contents:
-                    content.skill_requirements = [
-                        r for r in requirements[content.pk] if r.kind == "skill"
-                    ]
-                    content.knowledge_requirements = [
-                        r for r in requirements[content.pk] if r.kind == "knowledge"
-                    ]
+        prepare_standard(standard)
 
 
 def classification_tree(user) -> tuple[list, int]:

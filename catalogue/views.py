@@ -16,7 +16,7 @@ from .exports import export_response, table_csv_response
 from .filters import OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
-from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
+from .models import Announcement, Figure, MajorGroup, Occupation, Quote, SkillStandard, Source
 from .querysets import (
     RowsByKey,
     attach_standard_outlines,
@@ -29,6 +29,7 @@ from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
 from .seo import occupation_json_ld
+from .standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
 # What a database that is down, restarting or unreachable raises.
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -206,6 +207,37 @@ class OccupationDetailView(DetailView):
             **record_parts(self.object),
             **kwargs,
         )
+
+
+class StandardCompareView(DetailView):
+    """One standard's levels in columns, functions aligned, weights beside: ?levels=5,3."""
+
+    template_name = "catalogue/standard_compare.html"
+    context_object_name = "standard"
+    slug_field = "key"
+    slug_url_kwarg = "key"
+
+    def get_queryset(self):
+        return SkillStandard.objects.visible_to(self.request.user).select_related(
+            "occupation", "source", "text_source", "weights_source"
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        attach_outlines([self.object])
+        context = {"standard": self.object, "occupation": self.object.occupation}
+        try:
+            levels = chosen_levels(self.object, request.GET.get("levels"))
+        except LevelChoiceError as error:
+            context["error"] = str(error)
+            return self.render_to_response(self.get_context_data(**context), status=400)
+        context.update(
+            levels=levels,
+            rows=comparison(levels),
+            totals=[sum(w.weight_pct for w in lv.weight_rows) for lv in levels],
+            extracted=any(lv.outline_functions for lv in levels),
+        )
+        return self.render_to_response(self.get_context_data(**context))
 
 
 class AnnouncementListView(ListView):

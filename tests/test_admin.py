@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from catalogue.models import (
     AlternateTitle,
+    FunctionWeight,
     Occupation,
     OccupationalFunction,
     OccupationTask,
@@ -32,6 +33,7 @@ class AdminPagesTests(TestCase):
         standard = SkillStandard.objects.first()
         level = StandardLevel.objects.create(standard=standard, level=3)
         function = OccupationalFunction.objects.create(level=level, name_zh="职业功能")
+        FunctionWeight.objects.create(level=level, function_zh="职业功能", weight_pct=100)
         content = WorkContent.objects.create(function=function, name_zh="工作内容")
         Requirement.objects.create(work_content=content, kind="skill", text_zh="能够")
         OccupationTask.objects.create(occupation=standard.occupation, text_zh="任务")

@@ -207,6 +207,7 @@ def empty_catalogue():
     for model in [
         models.Quote,
         models.Figure,
+        models.SkillStandard,
         models.Occupation,
         models.Announcement,
         models.MinorGroup,

@@ -74,8 +74,8 @@ class SeededPagesTests(TestCase):
         self.assertContains(response, "数据标注员")
         self.assertContains(response, "Liu Xiaowei")
         self.assertContains(response, "I like to be called an AI trainer.")
-        self.assertContains(response, "国家职业技能标准 人工智能训练师")
-        self.assertContains(response, "Not yet in the catalogue")
+        self.assertContains(response, "National vocational skill standard")
+        self.assertContains(response, "Its issue date and document number are not in the catalogue")
         self.assertContains(
             response,
             reverse("catalogue:source-detail", args=["internet-plus-new-employment-space"]),
@@ -139,9 +139,9 @@ class DetailQueryCountTests(TestCase):
         self.assertEqual(StandardLevel.objects.filter(standard__occupation=full).count(), 10)
 
         self.assertEqual(self.count_queries(full), self.count_queries(empty))
-        # Without any standard, the outline's four queries are not run at all.
+        # Without any standard, the outline's five queries are not run at all.
         without = OccupationFactory(code="4-04-05-03")
-        self.assertEqual(self.count_queries(without), self.count_queries(empty) - 4)
+        self.assertEqual(self.count_queries(without), self.count_queries(empty) - 5)
         response = self.client.get(full.get_absolute_url())
         self.assertContains(response, "工种29")
         self.assertContains(response, "五级/初级工")

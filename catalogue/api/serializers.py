@@ -50,14 +50,31 @@ class OccupationRefSerializer(LinkedSerializer):
         fields = ["code", "slug", "name_zh", "name_en", "url", "html_url"]
 
 
+class StandardRefSerializer(serializers.Serializer):
+    """An occupation's newest standard, as lists and downloads carry it."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    issued_on = serializers.DateField(allow_null=True)
+    document_number = serializers.CharField(allow_blank=True)
+
+
 class OccupationListItemSerializer(OccupationRefSerializer):
     minor_group = serializers.CharField(source="minor_group_id", allow_null=True)
+    skill_standard = serializers.SerializerMethodField(
+        help_text="The newest national skill standard, if any: title, date, document number."
+    )
     snippet = serializers.SerializerMethodField(
         help_text="The matched text with <mark> around the matches (HTML-escaped); searches only."
     )
 
     class Meta(OccupationRefSerializer.Meta):
-        fields = [*ROW_FIELDS, "minor_group", "url", "html_url", "snippet"]
+        fields = [*ROW_FIELDS, "minor_group", "skill_standard", "url", "html_url", "snippet"]
+
+    @extend_schema_field(StandardRefSerializer(allow_null=True))
+    def get_skill_standard(self, occupation) -> dict | None:
+        standards = occupation.skill_standards.all()
+        return StandardRefSerializer(standards[0]).data if standards else None
 
     def get_snippet(self, occupation) -> str | None:
         snippet = self.context.get("snippets", {}).get(occupation.pk)
@@ -209,11 +226,18 @@ class SourceSerializer(SourceRefSerializer):
 
 
 class RequirementSerializer(serializers.Serializer):
+    number = serializers.CharField(allow_blank=True)
     text_zh = serializers.CharField()
     text_en = serializers.CharField(allow_blank=True)
+    structure_ok = serializers.BooleanField(
+        help_text="False where the extracted structure is known to be wrong (see note)."
+    )
+    note = serializers.CharField(allow_blank=True, help_text="Known problems, as extracted.")
+    source_line = serializers.CharField(allow_blank=True)
 
 
 class WorkContentSerializer(serializers.Serializer):
+    number = serializers.CharField(allow_blank=True)
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
     skill_requirements = RequirementSerializer(many=True)
@@ -221,27 +245,92 @@ class WorkContentSerializer(serializers.Serializer):
 
 
 class FunctionSerializer(serializers.Serializer):
-    name_zh = serializers.CharField()
+    number = serializers.CharField(allow_blank=True)
+    name_zh = serializers.CharField(allow_blank=True, help_text="Empty where the text has none.")
     name_en = serializers.CharField(allow_blank=True)
     work_contents = WorkContentSerializer(many=True, source="outline_contents")
 
 
+class WeightSerializer(serializers.Serializer):
+    function_zh = serializers.CharField(help_text="As parsed from the standard's PDF.")
+    function_en = serializers.CharField(allow_blank=True)
+    weight_pct = serializers.IntegerField()
+    has_artefacts = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+
+
 class LevelSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="5 to 1 (五级 to 一级), or T1 to T3 (初级 to 高级).")
+    scheme = serializers.CharField(help_text="L: five levels; T: three levels.")
     level = serializers.IntegerField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField()
+    weights = WeightSerializer(many=True, source="weight_rows")
+    weight_total = serializers.SerializerMethodField()
+    weights_sum_to_100 = serializers.SerializerMethodField()
+    content_status = serializers.CharField(
+        allow_blank=True,
+        help_text="extracted (by a parser, not yet checked against the PDF), edited, pasted, "
+        "checked, or empty without an outline.",
+    )
+    content_source = serializers.CharField(allow_blank=True)
     functions = FunctionSerializer(many=True, source="outline_functions")
+
+    def get_weight_total(self, level) -> int | None:
+        return sum(w.weight_pct for w in level.weight_rows) if level.weight_rows else None
+
+    def get_weights_sum_to_100(self, level) -> bool | None:
+        total = self.get_weight_total(level)
+        return None if total is None else total == 100
 
 
 class SkillStandardSerializer(serializers.Serializer):
+    key = serializers.CharField()
     title = serializers.CharField()
-    number = serializers.CharField(allow_blank=True)
+    title_en = serializers.CharField(allow_blank=True)
+    osta_id = serializers.IntegerField(allow_null=True)
+    code_in_standard = serializers.CharField(allow_blank=True)
+    code_differs = serializers.BooleanField(
+        allow_null=True, help_text="Whether the printed code is not the occupation's 2022 code."
+    )
+    issued_on = serializers.DateField(allow_null=True)
+    document_number = serializers.CharField(allow_blank=True)
     edition = serializers.CharField(allow_blank=True)
     issuing_body = serializers.CharField(allow_blank=True)
-    issued_on = serializers.DateField(allow_null=True)
+    match_method = serializers.CharField(allow_blank=True)
     missing = serializers.CharField(allow_blank=True, help_text="What the record still lacks.")
     source = SourceRefSerializer(allow_null=True)
+    source_reference = serializers.CharField(allow_blank=True)
+    weights_source = SourceRefSerializer(allow_null=True)
+    weights_file = serializers.CharField(allow_blank=True)
+    text_source = SourceRefSerializer(allow_null=True)
+    compare_url = serializers.SerializerMethodField()
     levels = LevelSerializer(many=True, source="outline_levels")
+
+    def get_compare_url(self, standard) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:standard-compare", kwargs={"key": standard.key})
+        )
+
+
+class ComparedFunctionSerializer(serializers.Serializer):
+    function_zh = serializers.CharField(allow_blank=True)
+    function_en = serializers.CharField(allow_blank=True)
+    weights = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Per compared level, in order: the function's weight, or null.",
+    )
+    functions = serializers.ListField(
+        child=FunctionSerializer(allow_null=True),
+        help_text="Per compared level, in order: the function's outline, or null.",
+    )
+
+
+class StandardComparisonSerializer(serializers.Serializer):
+    standard = SkillStandardSerializer()
+    occupation = OccupationRefSerializer(allow_null=True)
+    levels = serializers.ListField(child=serializers.CharField(), help_text="Level keys, in order.")
+    rows = ComparedFunctionSerializer(many=True)
 
 
 class TaskSerializer(serializers.Serializer):
@@ -307,7 +396,11 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
 
     class Meta(OccupationListItemSerializer.Meta):
         fields = [
-            *[f for f in OccupationListItemSerializer.Meta.fields if f != "snippet"],
+            *[
+                f
+                for f in OccupationListItemSerializer.Meta.fields
+                if f not in {"snippet", "skill_standard"}
+            ],
             "classification_path",
             "name_zh_origin",
             "name_en_origin",

@@ -39,7 +39,7 @@ def correct_seed_records(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0006_record_provenance"),
+        ("catalogue", "0007_skill_standards"),
     ]
 
     operations = [
