@@ -4,11 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+# What running needs; the test and lint tools come with `make test` and `make lint`.
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 # Compiled translations: built, never committed.
 MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: run test lint format seed superuser bench clean help
+.PHONY: run test lint format seed import superuser bench clean help
 
 help:
 	@echo "make run        serve the catalogue at http://127.0.0.1:$(PORT)/ (PORT overrides)"
@@ -17,30 +19,36 @@ help:
 	@echo "make format     ruff format and safe fixes"
 	@echo "make seed       load the seed fixtures again (overwrites seed records)"
 	@echo "make superuser  create an admin user"
-	@echo "make bench      run the benchmarks in bench/ (the import one needs CATALOGUE_DATA_DIR)"
+	@echo "make import     import the reference data in data/ again where it changed"
+	@echo "make bench      run the benchmarks in bench/"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet . --group dev
+	$(PY) -m pip install --quiet .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet . --group dev
+	touch $(DEV_STAMP)
 
 $(MO): %.mo: %.po $(STAMP)
 	$(PY) manage.py compiletranslations --verbosity 0
 
+# DEBUG off, as a visitor sees the site: config.settings.local needs no environment variables.
 run: $(STAMP) $(MO)
-	PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
+	DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
 
-test: $(STAMP) $(MO)
+test: $(DEV_STAMP) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -48,7 +56,11 @@ seed: $(STAMP)
 	$(PY) manage.py migrate
 	$(PY) manage.py loaddata seed
 
-bench: $(STAMP)
+import: $(STAMP)
+	$(PY) manage.py migrate
+	$(PY) manage.py import_data
+
+bench: $(DEV_STAMP)
 	$(PY) -m pip install --quiet . --group bench
 	@command -v wrk >/dev/null || { echo "bench/compare.py and bench/soak.py need wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/search_relevance.py
@@ -56,8 +68,7 @@ bench: $(STAMP)
 	$(PY) bench/compare.py
 	$(PY) bench/soak.py
 	$(PY) bench/lighthouse.py
-	@if [ -n "$$CATALOGUE_DATA_DIR" ]; then $(PY) bench/import_classification.py; \
-		else echo "bench/import_classification.py skipped: set CATALOGUE_DATA_DIR"; fi
+	$(PY) bench/import_classification.py
 
 superuser: $(STAMP)
 	$(PY) manage.py createsuperuser

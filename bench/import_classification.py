@@ -1,6 +1,8 @@
 """Times the classification and announcement imports on a fresh, throw-away database.
 
-    CATALOGUE_DATA_DIR=../shared/data .venv/bin/python bench/import_classification.py
+    .venv/bin/python bench/import_classification.py
+
+(the data in data/, or CATALOGUE_DATA_DIR's.)
 
 Uses DATABASE_URL's server (or the embedded PostgreSQL) and a test_… database it creates and
 drops. Prints seconds for a first import into an empty catalogue, a second (unchanged) run and a
@@ -58,8 +60,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    if not settings.CATALOGUE_DATA_DIR:
-        sys.exit("Set CATALOGUE_DATA_DIR to the folder of the public reference data.")
     data = Path(settings.CATALOGUE_DATA_DIR)
     classification = {
         "occupations_path": data / OCCUPATIONS_FILE,

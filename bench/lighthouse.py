@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/lighthouse.py [--runs 3]
 
-Serves the seed catalogue (and the national classification, when CATALOGUE_DATA_DIR is set)
+Serves the seed catalogue and the reference data in data/ (or CATALOGUE_DATA_DIR's)
 from a database of its own, `catalogue_lighthouse`, with the production settings and gunicorn
 on loopback, and runs Lighthouse from the npm registry (installed by `npm ci` from
 bench/package-lock.json) in the machine's Chromium. Prints the median score per category of
@@ -82,13 +82,8 @@ def main():
     env = production_env(database_url("catalogue_lighthouse"))
     prepare(env)
     subprocess.run([*MANAGE, "loaddata", "seed", "-v0"], env=env, check=True)
-    if data := os.environ.get("CATALOGUE_DATA_DIR"):
-        subprocess.run(
-            [*MANAGE, "import_classification", data], env=env, check=True, stdout=subprocess.DEVNULL
-        )
-        subprocess.run(
-            [*MANAGE, "import_announcements", data], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    # The whole catalogue, as make run serves it (data/, or CATALOGUE_DATA_DIR's).
+    subprocess.run([*MANAGE, "import_data", "-v0"], env=env, check=True, stdout=subprocess.DEVNULL)
 
     with gunicorn(env) as served:
         port = served.port

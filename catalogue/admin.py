@@ -1,16 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import imports, services
+from . import imports, imports_standards, record_imports, services
 from .models import (
     AlternateTitle,
     Announcement,
     DataIssue,
     Figure,
+    FunctionWeight,
     JobType,
     MajorGroup,
     MiddleGroup,
@@ -26,6 +32,7 @@ from .models import (
     StandardLevel,
     WorkContent,
 )
+from .outline_paste import parse_pasted_outline, standard_outline_paste
 
 # --- Classification ---------------------------------------------------------------------------
 
@@ -78,6 +85,21 @@ class CuratedFieldsMixin:
             obj.curated_fields = sorted({*obj.curated_fields, *curated})
         super().save_model(request, obj, form, change)
 
+    # The same for an occupation's imported tasks, titles and job types, edited inline.
+    child_owned_fields = {
+        OccupationTask: record_imports.TASK_OWNED_FIELDS,
+        AlternateTitle: record_imports.JOB_AD_TITLE_OWNED_FIELDS,
+        JobType: record_imports.JOB_TYPE_OWNED_FIELDS,
+    }
+
+    def save_formset(self, request, form, formset, change):
+        owned = self.child_owned_fields.get(formset.model, [])
+        for inline in formset.forms:
+            curated = [name for name in inline.changed_data if name in owned]
+            if inline.instance.pk is not None and curated:
+                inline.instance.curated_fields = sorted({*inline.instance.curated_fields, *curated})
+        super().save_formset(request, form, formset, change)
+
 
 class GroupAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
     import_owned_fields = imports.GROUP_OWNED_FIELDS
@@ -121,19 +143,39 @@ class MinorGroupAdmin(GroupAdmin):
 class TaskInline(admin.TabularInline):
     model = OccupationTask
     extra = 0
-    fields = ["position", "text_zh", "text_en"]
+    fields = [
+        "position",
+        "text_zh",
+        "text_en",
+        "text_en_origin",
+        "text_en_review",
+        "source",
+        "note",
+    ]
+    autocomplete_fields = ["source"]
 
 
 class AlternateTitleInline(admin.TabularInline):
     model = AlternateTitle
     extra = 0
+    fields = ["title", "language", "kind", "source", "note"]
     autocomplete_fields = ["source"]
 
 
 class JobTypeInline(admin.TabularInline):
     model = JobType
     extra = 0
-    fields = ["position", "name_zh", "name_en", "announcement", "source"]
+    fields = [
+        "position",
+        "name_zh",
+        "name_en",
+        "name_en_origin",
+        "name_en_review",
+        "code_in_source",
+        "announcement",
+        "source",
+        "note",
+    ]
     autocomplete_fields = ["announcement", "source"]
 
 
@@ -156,7 +198,8 @@ class FigureOccupationInline(admin.TabularInline):
 class SkillStandardInline(admin.TabularInline):
     model = SkillStandard
     extra = 0
-    fields = ["title", "edition", "number", "issuing_body", "issued_on"]
+    fields = ["title", "issued_on", "document_number", "code_in_standard", "match_method"]
+    readonly_fields = ["match_method"]
     show_change_link = True
 
 
@@ -205,10 +248,15 @@ class StatusMessageMixin:
 @admin.register(Occupation)
 class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin):
     form = OccupationAdminForm
-    import_owned_fields = [
-        *imports.OCCUPATION_OWNED_FIELDS,
-        *imports.OCCUPATION_ANNOUNCEMENT_FIELDS,
-    ]
+    import_owned_fields = sorted(
+        {
+            *imports.OCCUPATION_OWNED_FIELDS,
+            *imports.OCCUPATION_ANNOUNCEMENT_FIELDS,
+            *record_imports.FINAL_DEFINITION_FIELDS,
+            *record_imports.FINAL_ADDITION_OWNED_FIELDS,
+            *record_imports.PROPOSED_OWNED_FIELDS,
+        }
+    )
     list_display = [
         "code",
         "name_zh",
@@ -236,7 +284,7 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
     list_select_related = ["announcement"]
     search_fields = ["code", "name_zh", "name_en", "slug", "alternate_titles__title"]
     prepopulated_fields = {"slug": ["name_en"]}
-    autocomplete_fields = ["minor_group", "announcement", "source", "related"]
+    autocomplete_fields = ["minor_group", "announcement", "source", "definition_source", "related"]
     readonly_fields = ["name_pinyin", "created_at", "updated_at", "imported_at"]
     actions = ["publish", "unpublish"]
     save_on_top = True
@@ -249,15 +297,29 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
                     "code",
                     "minor_group",
                     "name_zh",
+                    "name_zh_origin",
                     "name_pinyin",
                     "name_en",
+                    "name_en_origin",
+                    "name_en_review",
                     "slug",
                     "status",
                     "opened_revision",
                 ]
             },
         ),
-        (_("Definition"), {"fields": ["definition_zh", "definition_en"]}),
+        (
+            _("Definition"),
+            {
+                "fields": [
+                    "definition_zh",
+                    "definition_source",
+                    "definition_en",
+                    "definition_en_origin",
+                    "definition_en_review",
+                ]
+            },
+        ),
         (_("Flags"), {"fields": ["is_digital", "is_green"]}),
         (
             _("Provenance"),
@@ -353,16 +415,98 @@ class SearchSynonymAdmin(SimpleHistoryAdmin):
 class StandardLevelInline(admin.TabularInline):
     model = StandardLevel
     extra = 0
+    fields = ["scheme", "level", "content_status", "content_source", "outline"]
+    readonly_fields = ["outline"]
     show_change_link = True
+
+    @admin.display(description=_("outline"))
+    def outline(self, obj):
+        if obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:catalogue_standardlevel_outline", args=[obj.pk]),
+            _("Edit this level's outline"),
+        )
+
+
+class LinkedFilter(admin.SimpleListFilter):
+    title = _("occupation")
+    parameter_name = "linked"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("matched to no occupation")), ("yes", _("linked to an occupation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(occupation__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(occupation__isnull=False)
+        return queryset
+
+
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Work requirements (工作要求) as copied from the standard's PDF"),
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "lang": "zh-Hans"}),
+        help_text=_(
+            "One or more levels, each under its heading (e.g. 3.1 五级/初级工): functions "
+            "numbered 1, 2 …, work contents 1.1, 1.2 …, and their items 1.1.1 … — the skill "
+            "column's, then the knowledge column's, numbered from 1.1.1 again. Lines without "
+            "a number continue the line before."
+        ),
+    )
+
+
+class SkillStandardAdminForm(forms.ModelForm):
+    class Meta:
+        model = SkillStandard
+        fields = "__all__"  # noqa: DJ007 - the admin chooses what is shown
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and "occupation" in self.changed_data:
+            # A curator's link or unlink says so, before the model's constraints are checked.
+            linked = services.skill_standard_link(
+                standard=SkillStandard(curated_fields=list(self.instance.curated_fields)),
+                occupation=cleaned.get("occupation"),
+                save=False,
+            )
+            for name in ("match_method", "unmatched_reason", "curated_fields"):
+                cleaned[name] = getattr(linked, name)
+        return cleaned
 
 
 @admin.register(SkillStandard)
-class SkillStandardAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "occupation", "edition", "number", "issued_on", "level_count", "gaps"]
+class SkillStandardAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+    form = SkillStandardAdminForm
+    import_owned_fields = [
+        *imports_standards.STANDARD_OWNED_FIELDS,
+        *imports_standards.STANDARD_WEIGHT_FIELDS,
+        "text_source",
+    ]
+    change_form_template = "admin/catalogue/skillstandard/change_form.html"
+    list_display = [
+        "title",
+        "occupation",
+        "code_in_standard",
+        "issued_on",
+        "document_number",
+        "match_method",
+        "reason",
+        "level_count",
+    ]
     list_select_related = ["occupation"]
-    search_fields = ["title", "number", "occupation__name_zh", "occupation__name_en"]
-    list_filter = ["issuing_body"]
-    autocomplete_fields = ["occupation", "source", "text_source"]
+    search_fields = [
+        "title",
+        "document_number",
+        "code_in_standard",
+        "occupation__name_zh",
+        "occupation__name_en",
+        "occupation__code",
+    ]
+    list_filter = [LinkedFilter, "match_method"]
+    autocomplete_fields = ["occupation", "source", "text_source", "weights_source"]
     inlines = [StandardLevelInline]
 
     def get_queryset(self, request):
@@ -372,25 +516,204 @@ class SkillStandardAdmin(SimpleHistoryAdmin):
     def level_count(self, obj):
         return obj.level_count
 
-    @admin.display(description=_("complete"), boolean=True)
-    def gaps(self, obj):
-        return not obj.missing
+    @admin.display(description=_("why unmatched"))
+    def reason(self, obj):
+        return obj.unmatched_reason[:120]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/paste/",
+                self.admin_site.admin_view(self.paste_view),
+                name="catalogue_skillstandard_paste",
+            ),
+            *super().get_urls(),
+        ]
+
+    def paste_view(self, request, pk):
+        """Paste a standard's 工作要求: preview with every problem by line, then save."""
+        standard = get_object_or_404(SkillStandard, pk=pk)
+        if not self.has_change_permission(request, standard):
+            raise PermissionDenied
+        form = PasteForm(request.POST or None)
+        parsed = None
+        existing = {}
+        if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["text"]
+            if "save" in request.POST:
+                parsed = standard_outline_paste(standard=standard, text=text, user=request.user)
+                if parsed.ok:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Saved the outline of %(count)d level.",
+                            "Saved the outlines of %(count)d levels.",
+                            len(parsed.levels),
+                        )
+                        % {"count": len(parsed.levels)},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:catalogue_skillstandard_change", standard.pk)
+                self.message_user(
+                    request, _("Nothing was saved: the text has problems."), messages.ERROR
+                )
+            else:
+                parsed = parse_pasted_outline(text)
+            existing = {
+                lv.key: lv.item_count
+                for lv in StandardLevel.objects.filter(standard=standard).annotate(
+                    item_count=Count("functions__work_contents__requirements")
+                )
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": standard,
+            "title": _("Paste work requirements: %(standard)s") % {"standard": standard},
+            "form": form,
+            "parsed": parsed,
+            "replaced": [
+                (lv, existing[lv.key])
+                for lv in (parsed.levels if parsed else [])
+                if existing.get(lv.key)
+            ],
+        }
+        return TemplateResponse(request, "admin/catalogue/skillstandard/paste.html", context)
 
 
-class FunctionInline(admin.TabularInline):
-    model = OccupationalFunction
-    extra = 0
-    show_change_link = True
+class OutlineFunctionForm(forms.ModelForm):
+    class Meta:
+        model = OccupationalFunction
+        fields = ["position", "number", "name_zh", "name_en"]
+
+
+class OutlineContentForm(forms.ModelForm):
+    class Meta:
+        model = WorkContent
+        fields = ["function", "position", "number", "name_zh", "name_en"]
+
+
+class OutlineRequirementForm(forms.ModelForm):
+    class Meta:
+        model = Requirement
+        fields = [
+            "work_content",
+            "kind",
+            "position",
+            "number",
+            "text_zh",
+            "text_en",
+            "structure_ok",
+            "note",
+        ]
+        widgets = {
+            "text_zh": forms.Textarea(attrs={"rows": 2, "cols": 40, "lang": "zh-Hans"}),
+            "text_en": forms.Textarea(attrs={"rows": 2, "cols": 40, "lang": "en"}),
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 24}),
+        }
+
+
+def outline_formsets(level, data=None):
+    """The level's functions, work contents and items as three formsets of one page, each
+    choice limited to this level."""
+    functions = OccupationalFunction.objects.filter(level=level)
+    contents = WorkContent.objects.filter(function__level=level).select_related("function")
+    items = Requirement.objects.filter(work_content__function__level=level).select_related(
+        "work_content"
+    )
+    FunctionFormSet = forms.modelformset_factory(
+        OccupationalFunction, form=OutlineFunctionForm, extra=1, can_delete=True
+    )
+    ContentFormSet = forms.modelformset_factory(
+        WorkContent, form=OutlineContentForm, extra=1, can_delete=True
+    )
+    RequirementFormSet = forms.modelformset_factory(
+        Requirement, form=OutlineRequirementForm, extra=2, can_delete=True
+    )
+    formsets = {
+        "functions": FunctionFormSet(data, queryset=functions, prefix="functions"),
+        "contents": ContentFormSet(data, queryset=contents, prefix="contents"),
+        "requirements": RequirementFormSet(data, queryset=items, prefix="items"),
+    }
+    function_choices = list(functions)
+    content_choices = list(contents)
+    for form in formsets["contents"].forms:
+        form.fields["function"].queryset = functions
+        form.fields["function"].choices = [("", "---------")] + [
+            (f.pk, str(f)) for f in function_choices
+        ]
+    for form in formsets["requirements"].forms:
+        form.fields["work_content"].queryset = contents
+        form.fields["work_content"].choices = [("", "---------")] + [
+            (c.pk, str(c)) for c in content_choices
+        ]
+    return formsets
 
 
 @admin.register(StandardLevel)
 class StandardLevelAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "standard", "level"]
+    list_display = ["__str__", "standard", "scheme", "level", "content_status", "outline"]
     list_select_related = ["standard"]
-    list_filter = ["level"]
+    list_filter = ["scheme", "level", "content_status"]
     search_fields = ["standard__title", "standard__occupation__name_zh"]
     autocomplete_fields = ["standard"]
-    inlines = [FunctionInline]
+    inlines = []
+
+    @admin.display(description=_("outline"))
+    def outline(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:catalogue_standardlevel_outline", args=[obj.pk]),
+            _("Edit this level's outline"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/outline/",
+                self.admin_site.admin_view(self.outline_view),
+                name="catalogue_standardlevel_outline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def outline_view(self, request, pk):
+        """A level's whole outline on one page: functions, work contents and items."""
+        level = get_object_or_404(StandardLevel.objects.select_related("standard"), pk=pk)
+        if not self.has_change_permission(request, level):
+            raise PermissionDenied
+        formsets = outline_formsets(level, request.POST or None)
+        if request.method == "POST" and all(f.is_valid() for f in formsets.values()):
+            changed = services.standard_level_outline_save(
+                level=level,
+                functions=formsets["functions"],
+                contents=formsets["contents"],
+                items=formsets["requirements"],
+            )
+            self.message_user(
+                request,
+                _("The outline was saved.") if changed else _("Nothing was changed."),
+                messages.SUCCESS,
+            )
+            return redirect("admin:catalogue_standardlevel_outline", level.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": level,
+            "title": _("Outline of %(level)s") % {"level": level},
+            "formsets": formsets,
+            "media": sum((f.media for f in formsets.values()), forms.Media()),
+        }
+        return TemplateResponse(request, "admin/catalogue/standardlevel/outline.html", context)
+
+
+@admin.register(FunctionWeight)
+class FunctionWeightAdmin(SimpleHistoryAdmin):
+    list_display = ["function_zh", "function_en", "weight_pct", "level", "has_artefacts"]
+    list_select_related = ["level__standard"]
+    list_filter = ["has_artefacts"]
+    search_fields = ["function_zh", "function_en", "level__standard__title"]
+    autocomplete_fields = ["level"]
 
 
 class WorkContentInline(admin.TabularInline):
@@ -424,10 +747,10 @@ class WorkContentAdmin(SimpleHistoryAdmin):
 
 @admin.register(Requirement)
 class RequirementAdmin(SimpleHistoryAdmin):
-    list_display = ["text_zh", "kind", "work_content", "position"]
+    list_display = ["text_zh", "kind", "number", "structure_ok", "work_content", "position"]
     list_select_related = ["work_content"]
-    list_filter = ["kind"]
-    search_fields = ["text_zh", "text_en"]
+    list_filter = ["kind", "structure_ok"]
+    search_fields = ["text_zh", "text_en", "note"]
     autocomplete_fields = ["work_content"]
 
 
@@ -436,10 +759,14 @@ class RequirementAdmin(SimpleHistoryAdmin):
 
 @admin.register(Announcement)
 class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
-    import_owned_fields = imports.ANNOUNCEMENT_OWNED_FIELDS
+    import_owned_fields = sorted(
+        {*imports.ANNOUNCEMENT_OWNED_FIELDS, *record_imports.ANNOUNCEMENT_DOCUMENT_FIELDS}
+    )
     list_display = [
         "label",
         "batch_number",
+        "status",
+        "document_number",
         "date_display",
         "issuing_body",
         "occupation_count",
@@ -447,6 +774,7 @@ class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["label", "title", "document_number"]
     prepopulated_fields = {"key": ["label"]}
+    autocomplete_fields = ["source"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(occupation_count=Count("occupations"))

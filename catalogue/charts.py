@@ -136,3 +136,103 @@ def _shorten(label: str, room: int = 52) -> str:
         if used > room:
             return label[:index].rstrip() + "…"
     return label
+
+
+# Colours for the parts of a stacked bar, in order; the page's CSS has a swatch-p<n> class for
+# each, for the legend.
+PALETTE = ["#0b5cad", "#8a4b00", "#1f6b3a", "#5b2a9e", "#b3261e", "#00687a", "#6b5900", "#5c5c5c"]
+STACK_HEIGHT = 18
+
+
+@dataclass
+class Part:
+    """One segment of a stacked bar: its legend entry's index and its value."""
+
+    index: int
+    value: int | Decimal | None
+    label: str = ""
+
+
+def stacked_bar_chart(
+    rows: list[tuple[str, list[Part]]],
+    *,
+    title: str,
+    description: str,
+    chart_id: str,
+    full: int = 100,
+    unit: str = "%",
+) -> SafeString:
+    """One bar per row, split into parts that together make ``full`` (per cent, by default),
+    each part coloured by its index in the legend; a bar whose parts do not make ``full``
+    is as long as its sum, so a shortfall or an excess shows."""
+    largest = max([full] + [sum(p.value or 0 for p in parts) for _label, parts in rows])
+    scale = BAR_SPACE / largest if largest else 0
+    row_height = LABEL_HEIGHT + STACK_HEIGHT + ROW_GAP
+    groups = []
+    for number, (label, parts) in enumerate(rows):
+        top = number * row_height
+        pieces = [
+            format_html(
+                '<text x="0" y="{}" font-size="12" fill="{}" lang="zh-Hans">{}</text>',
+                top + LABEL_HEIGHT - 4,
+                INK,
+                _shorten(label),
+            ),
+            format_html(
+                '<rect x="0" y="{}" width="{}" height="{}" fill="none" stroke="{}"/>',
+                top + LABEL_HEIGHT,
+                _fixed(full * scale),
+                STACK_HEIGHT,
+                TRACK_COLOUR,
+            ),
+        ]
+        x = Decimal(0)
+        for part in parts:
+            width = Decimal(part.value or 0) * Decimal(scale)
+            pieces.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff">'
+                    "<title>{}: {}{}</title></rect>",
+                    _fixed(x),
+                    top + LABEL_HEIGHT,
+                    _fixed(width),
+                    STACK_HEIGHT,
+                    PALETTE[part.index % len(PALETTE)],
+                    part.label,
+                    part.value,
+                    unit,
+                )
+            )
+            x += width
+        total = sum(p.value or 0 for p in parts)
+        pieces.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="11" fill="{}">{}{}</text>',
+                _fixed(max(x, Decimal(full * scale)) + 4),
+                top + LABEL_HEIGHT + STACK_HEIGHT - 5,
+                INK,
+                total,
+                unit,
+            )
+        )
+        groups.append(
+            format_html(
+                "<g><title>{}</title>{}</g>",
+                label,
+                format_html_join("", "{}", ((piece,) for piece in pieces)),
+            )
+        )
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
+        'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>'
+        '<desc id="{}-desc">{}</desc>{}</svg>',
+        WIDTH,
+        max(row_height * len(rows), row_height),
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        format_html_join("", "{}", ((group,) for group in groups)),
+    )

@@ -4,11 +4,11 @@ import csv
 import json
 from collections.abc import Iterator
 
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
-from .querysets import ROW_FIELDS
+from .querysets import ROW_FIELDS, standards_for_list
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 COLUMNS = [
@@ -19,27 +19,50 @@ COLUMNS = [
     "announcement",
     "definition_zh",
     "definition_en",
+    "tasks",
+    "standard_title",
+    "standard_issued_on",
+    "standard_document_number",
     "url",
 ]
+# Columns not read from the occupation's own row.
+DERIVED = {
+    "major_group",
+    "middle_group",
+    "minor_group",
+    "announcement",
+    "tasks",
+    "url",
+    "standard_title",
+    "standard_issued_on",
+    "standard_document_number",
+}
 CHUNK = 1000
 
 
 def _rows(queryset, request) -> Iterator[dict]:
+    from .models import OccupationTask
+
     queryset = (
         queryset.select_related(None)
         .select_related("announcement")
-        .only(
-            *[
-                c
-                for c in COLUMNS
-                if c not in {"major_group", "middle_group", "minor_group", "announcement", "url"}
-            ],
-            "minor_group_id",
-            "announcement__key",
+        .only(*[c for c in COLUMNS if c not in DERIVED], "minor_group_id", "announcement__key")
+        .prefetch_related(None)
+        # One query of tasks and one of standards per chunk of rows.
+        .prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=OccupationTask.objects.order_by("position").only(
+                    "occupation_id", "position", "text_zh"
+                ),
+            ),
+            standards_for_list(),
         )
     )
     for o in queryset.iterator(chunk_size=CHUNK):
         code = o.code or ""
+        # The newest standard (an occupation may have several: editions, job types).
+        standard = next(iter(o.skill_standards.all()), None)
         yield {
             "code": o.code,
             "slug": o.slug,
@@ -55,6 +78,12 @@ def _rows(queryset, request) -> Iterator[dict]:
             "announcement": o.announcement.key if o.announcement else None,
             "definition_zh": o.definition_zh,
             "definition_en": o.definition_en,
+            "tasks": [task.text_zh for task in o.tasks.all()],
+            "standard_title": standard.title if standard else None,
+            "standard_issued_on": standard.issued_on.isoformat()
+            if standard and standard.issued_on
+            else None,
+            "standard_document_number": standard.document_number if standard else None,
             "url": request.build_absolute_uri(o.get_absolute_url()),
         }
 
@@ -72,14 +101,18 @@ def _csv(rows: Iterator[dict]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow(
-            [
-                ""
-                if row[c] is None
-                else ("1" if row[c] is True else "0" if row[c] is False else row[c])
-                for c in COLUMNS
-            ]
-        )
+        yield writer.writerow([_cell(row[c]) for c in COLUMNS])
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        # Main tasks, in order: one line each, so a spreadsheet shows them as a list.
+        return "\n".join(value)
+    return value
 
 
 def _jsonl(rows: Iterator[dict]) -> Iterator[str]:

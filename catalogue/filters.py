@@ -32,12 +32,17 @@ BOOLEAN_CHOICES = [("yes", _("yes")), ("no", _("no"))]
 
 
 def level_choices():
-    """Level 5 to level 1, named in the page's language."""
+    """Level 5 to level 1, then 初级 to 高级 (T1 to T3), named in the page's language."""
     chinese = get_language().startswith("zh")
-    return [
+    five = [
         (str(n), zh if chinese else en)
         for n, (zh, en) in sorted(StandardLevel.LEVEL_NAMES.items(), reverse=True)
     ]
+    three = [
+        (f"T{n}", zh if chinese else f"{en} (of three levels)")
+        for n, (zh, en) in sorted(StandardLevel.TIER_NAMES.items())
+    ]
+    return five + three
 
 
 def _code_choices(model):
@@ -61,15 +66,25 @@ FACET_CHOICES = {
 }
 CHINESE_FACETS = {"major", "middle", "minor", "announcement"}
 HAS_STANDARD = Exists(SkillStandard.objects.filter(occupation=OuterRef("pk")))
-LEVELS = sorted(StandardLevel.LEVEL_NAMES, reverse=True)
+# The level facet's values: 5 to 1, then T1 to T3.
+LEVELS = [str(n) for n in sorted(StandardLevel.LEVEL_NAMES, reverse=True)] + [
+    f"T{n}" for n in sorted(StandardLevel.TIER_NAMES)
+]
 
 
-def has_level(level) -> Exists:
-    return Exists(StandardLevel.objects.filter(standard__occupation=OuterRef("pk"), level=level))
+def has_level(key: str) -> Exists:
+    """A standard of the occupation has this level (5 to 1, or T1 to T3)."""
+    scheme, level = StandardLevel.parse_key(str(key))
+    return Exists(
+        StandardLevel.objects.filter(
+            standard__occupation=OuterRef("pk"), scheme=scheme, level=level
+        )
+    )
 
 
-# Built once, like HAS_STANDARD, rather than for every page that counts levels.
-LEVEL_FLAGS = {f"level_{n}": has_level(n) for n in LEVELS}
+# Built once, like HAS_STANDARD, rather than for every page that counts levels. (Lower-case
+# names: the facet query refers to them unquoted.)
+LEVEL_FLAGS = {f"level_{key.lower()}": has_level(key) for key in LEVELS}
 
 
 class OccupationFilter(django_filters.FilterSet):
@@ -100,7 +115,7 @@ class OccupationFilter(django_filters.FilterSet):
         label=_("Announcement"), field_name="announcement__key", validators=[validate_slug]
     )
     standard = django_filters.ChoiceFilter(
-        label=_("Has a skill standard"), choices=BOOLEAN_CHOICES, method="filter_standard"
+        label=_("Has a national skill standard"), choices=BOOLEAN_CHOICES, method="filter_standard"
     )
     level = django_filters.ChoiceFilter(
         label=_("Standard level available"), choices=level_choices, method="filter_level"
@@ -285,9 +300,7 @@ def _grouped_counts(
             if g == everything:
                 total = n
                 if levels:
-                    counts["level"] = {
-                        str(lv): c for lv, c in zip(LEVELS, per_level, strict=True) if c
-                    }
+                    counts["level"] = {lv: c for lv, c in zip(LEVELS, per_level, strict=True) if c}
                 continue
             for i, facet in enumerate(facets):
                 if not g & (1 << (len(keys) - 1 - i)) and values[i] is not None:

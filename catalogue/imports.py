@@ -1,5 +1,7 @@
-"""Imports of the public reference data: the 2022 national classification and the
-new-occupation batches.
+"""Imports of the public reference data: the 2022 national classification, the
+new-occupation batches and the shared machinery of every import (reading, checking, writing).
+The imports of what the sources say about each occupation are in catalogue.record_imports, and
+catalogue.data_imports runs them all in order.
 
 Each import reads and checks its whole file before it writes anything, then writes in one
 transaction: a bad file changes nothing and the error names the file, the line and the reason.
@@ -34,6 +36,7 @@ from .models import (
     MinorGroup,
     Occupation,
     Source,
+    TextOrigin,
 )
 from .search.documents import refresh_search_documents
 from .search.vocabulary import rebuild_vocabulary
@@ -42,6 +45,7 @@ from .versioning import bump
 OCCUPATIONS_FILE = "cn_occupations_2022.csv"
 GROUPS_FILE = "cn_occupation_groups_2022.csv"
 ANNOUNCEMENTS_FILE = "cn_new_occupations.csv"
+ANNOUNCEMENT_DOCUMENTS_FILE = "cn_announcements.csv"
 
 OCCUPATION_COLUMNS = [
     "code",
@@ -71,7 +75,27 @@ ANNOUNCEMENT_COLUMNS = [
     "announcement_source",
     "source_note",
 ]
-RECORD_ORIGINS = {"2022_draft", "2024_new_occupation", "2025_new_occupation"}
+ANNOUNCEMENT_DOCUMENT_COLUMNS = [
+    "batch_no",
+    "batch_name",
+    "public_comment_date",
+    "public_comment_end",
+    "published_date",
+    "date_status",
+    "doc_number",
+    "document_no_in_source",
+    "title",
+    "status",
+    "occupations_listed",
+    "job_types_listed",
+    "official_url",
+    "comment_url",
+    "cross_check_cn_new_occupations",
+    "source",
+]
+# Rows the source repository added from a later announcement: they cite that announcement.
+ANNOUNCED_ORIGINS = {"2024_new_occupation": 2024, "2025_new_occupation": 2025}
+RECORD_ORIGINS = {"2022_draft", *ANNOUNCED_ORIGINS}
 
 # The fields each import writes. Everything else (English names and definitions, slugs,
 # status, tasks, quotes, standards...) belongs to curators, and so does any of these fields
@@ -79,6 +103,7 @@ RECORD_ORIGINS = {"2022_draft", "2024_new_occupation", "2025_new_occupation"}
 GROUP_OWNED_FIELDS = ["name_zh", "source"]
 OCCUPATION_OWNED_FIELDS = [
     "name_zh",
+    "name_zh_origin",
     "minor_group",
     "definition_zh",
     "is_digital",
@@ -98,21 +123,41 @@ ANNOUNCEMENT_OWNED_FIELDS = [
     "source_note",
     "data_issues",
 ]
-OCCUPATION_ANNOUNCEMENT_FIELDS = ["announcement"]
+ANNOUNCEMENT_DATE_FIELDS = ["date", "date_precision"]
+OCCUPATION_ANNOUNCEMENT_FIELDS = ["announcement", "data_issues"]
+NAME_MATCH = "name match"
 
-# The data set's README (shared/data/README.md) names this as the classification's source.
+# Each import sets and clears only its own data flags, and keeps the others'.
+CLASSIFICATION_ISSUES = {
+    DataIssue.DRAFT_EDITION,
+    DataIssue.QUESTIONABLE_CODE,
+    DataIssue.GARBLED_DEFINITION,
+    DataIssue.CORRECTED_IN_CONVERSION,
+}
+ANNOUNCEMENT_ISSUES = {DataIssue.INCOMPLETE_BATCH}
+LINK_ISSUES = {DataIssue.UNVERIFIED_MAPPING}
+
+MOHRSS = (
+    "中华人民共和国人力资源和社会保障部 (Ministry of Human Resources and Social Security, MOHRSS)"
+)
+
+# The publication and the extraction it reached the catalogue through, as data/README.md says.
 CLASSIFICATION_SOURCE = {
     "key": "occupational-classification-2022-draft",
     "kind": Source.Kind.DATASET,
     "language": "zh-Hans",
     "title": "中华人民共和国职业分类大典（2022年版）（社会公示稿）",
+    "publisher": MOHRSS,
     "url": "https://github.com/xuanganx/career-navigator",
     "notes": (
-        "Codes, names, S/L flags and definitions as extracted from the public-consultation draft "
-        "PDF (file 2025042918334715812.pdf) by the career-navigator project, data/occupations.jsonl "
-        "at commit e9e0c86 (MIT licence). Page numbers are the PDF's. This is the draft, not the "
-        "final 2022 edition: the final edition has 3 more occupations and individual S/L flags "
-        "may differ."
+        "The public-consultation draft (社会公示稿) of the 2022 edition of the national "
+        "occupational classification, published by MOHRSS. The catalogue has it through an "
+        "extraction: codes, names, S/L flags and definitions as the career-navigator project "
+        "(xuanganx/career-navigator, data/occupations.jsonl at commit e9e0c86, MIT licence) "
+        "extracted them from the draft PDF (file 2025042918334715812.pdf). Page numbers are the "
+        "PDF's. This is the draft, not the final 2022 edition: the final edition has 3 more "
+        "occupations and individual S/L flags may differ. The 35 occupations the extraction adds "
+        "from the 2024 and 2025 announcements cite those announcements instead."
     ),
 }
 
@@ -136,20 +181,26 @@ class ImportReport:
     unchanged: Counter = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     kept_curated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run else "were"
         kinds = [*self.created, *self.updated, *self.unchanged]
         out = []
         for kind in dict.fromkeys(kinds):
-            out.append(
+            line = (
                 f"{kind}: {self.created[kind]} {verb} created, {self.updated[kind]} updated, "
                 f"{self.unchanged[kind]} unchanged"
             )
+            if self.deleted[kind]:
+                line += f", {self.deleted[kind]} deleted (no longer in the file)"
+            out.append(line)
         for kind, count in self.kept_curated.items():
             out.append(f"{kind}: curated values kept on {count} records")
         out.append(f"skipped: {len(self.skipped)}")
         out.extend(f"  {reason}" for reason in self.skipped)
+        out.extend(f"note: {note}" for note in self.notes)
         if self.dry_run:
             out.append("Dry run: nothing was written.")
         return out
@@ -280,9 +331,11 @@ def _save(model, *, create: list, update: dict, reason: str) -> None:
         bulk_create_with_history(create, model, batch_size=500, default_change_reason=reason)
     if update:
         now = timezone.now()
-        extra = {"updated_at"}
+        has_timestamp = any(f.name == "updated_at" for f in model._meta.concrete_fields)
+        extra = {"updated_at"} if has_timestamp else set()
         for obj in update:
-            obj.updated_at = now
+            if has_timestamp:
+                obj.updated_at = now
             if hasattr(obj, "revision"):
                 # An admin form opened before this import may not save over it.
                 obj.revision += 1
@@ -296,13 +349,150 @@ def _save(model, *, create: list, update: dict, reason: str) -> None:
         bump()
 
 
-def classification_source() -> Source:
-    """The classification's Source record, created with what the data set's README says."""
-    source, _ = Source.objects.get_or_create(
-        key=CLASSIFICATION_SOURCE["key"],
-        defaults={k: v for k, v in CLASSIFICATION_SOURCE.items() if k != "key"},
+def merge_issues(current: Iterable[str], computed: Iterable[str], owned: set) -> list[str]:
+    """The flags an import computed in place of its own earlier ones, the other imports' flags
+    kept; in the order of DataIssue, so that comparing two lists compares their flags."""
+    wanted = {str(i) for i in current if i not in owned} | {str(i) for i in computed}
+    return [value for value in DataIssue.values if value in wanted] + sorted(
+        wanted - set(DataIssue.values)
     )
+
+
+def source_from_spec(spec: dict) -> Source:
+    """The Source with this key, created or brought up to date with the facts an import states
+    of it (only those: a curator's other fields stay)."""
+    values = {k: v for k, v in spec.items() if k != "key"}
+    source = Source.objects.filter(key=spec["key"]).first()
+    if source is None:
+        return Source.objects.create(key=spec["key"], **values)
+    changed = [name for name, value in values.items() if getattr(source, name) != value]
+    if changed:
+        for name in changed:
+            setattr(source, name, values[name])
+        source.save()
     return source
+
+
+def classification_source() -> Source:
+    """The classification's Source record, with what the data's README says of it."""
+    return source_from_spec(CLASSIFICATION_SOURCE)
+
+
+# --- The announcements' documents (cn_announcements.csv) ------------------------------------
+
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_announcement_documents(path: Path) -> dict[int, Row]:
+    """The rows of cn_announcements.csv by batch number, each checked."""
+    path = Path(path)
+    documents: dict[int, Row] = {}
+    for row in read_csv(path, ANNOUNCEMENT_DOCUMENT_COLUMNS):
+        _check(
+            row["batch_no"].isdigit() and int(row["batch_no"]) >= 1,
+            path,
+            row,
+            f"batch_no must be a number from 1, not {row['batch_no']!r}",
+        )
+        number = int(row["batch_no"])
+        _check(number not in documents, path, row, f"batch {number} is listed twice")
+        _check(bool(row["batch_name"]), path, row, "batch_name is empty")
+        for column in ["public_comment_date", "public_comment_end", "published_date"]:
+            value = row[column]
+            _check(
+                value == "" or bool(DATE_RE.fullmatch(value)),
+                path,
+                row,
+                f"{column} must be YYYY-MM-DD or empty, not {value!r}",
+            )
+            if value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    _check(False, path, row, f"{column} {value!r} is not a date")
+        _check(
+            row["date_status"] in {"verified", "published_fallback"},
+            path,
+            row,
+            f"date_status must be verified or published_fallback, not {row['date_status']!r}",
+        )
+        _check(
+            row["status"] in {"published", "public_comment"},
+            path,
+            row,
+            f"status must be published or public_comment, not {row['status']!r}",
+        )
+        _check(
+            row["status"] != "published" or bool(row["published_date"]),
+            path,
+            row,
+            "a published batch needs its published_date",
+        )
+        for column in ["official_url", "comment_url"]:
+            _check(
+                row[column] == "" or bool(URL_RE.fullmatch(row[column])),
+                path,
+                row,
+                f"{column} must be an http(s) address or empty, not {row[column]!r}",
+            )
+        for column in ["occupations_listed", "job_types_listed"]:
+            _check(
+                row[column] == "" or row[column].isdigit(),
+                path,
+                row,
+                f"{column} must be a number or empty, not {row[column]!r}",
+            )
+        documents[number] = row
+    return documents
+
+
+def announcement_source_spec(row: Row, path: Path) -> dict:
+    """What cn_announcements.csv says of one batch's document, as a Source."""
+    document = row["doc_number"] or row["document_no_in_source"]
+    verified = row["date_status"] == "verified" and row["published_date"]
+    return {
+        "key": f"announcement-batch-{row['batch_no']}",
+        "kind": Source.Kind.ANNOUNCEMENT,
+        "language": "zh-Hans",
+        "title": f"{document} ({row['batch_name']})" if document else row["batch_name"],
+        "publisher": MOHRSS,
+        "published_on": date.fromisoformat(row["published_date"]) if verified else None,
+        "url": row["official_url"],
+        "notes": (
+            f"The document of the {row['batch_name']} new occupations, as {path.name} records it "
+            f"from {row['source']} (data licence CC BY 4.0): status {row['status']}, published "
+            f"{row['published_date'] or 'not yet'} ({row['date_status']}). The codes, names and "
+            "definitions of this batch's occupations come from this announcement through the "
+            "career-navigator extraction (xuanganx/career-navigator, data/occupations.jsonl, "
+            "commit e9e0c86)."
+        ),
+    }
+
+
+def _announcement_sources(path: Path | None, rows: list[Row], occupations_path: Path) -> dict:
+    """The Source each announced record origin cites (2024 → that year's batch), from the
+    announcements' documents; empty without that file."""
+    needed = {row["record_origin"] for row in rows if row["record_origin"] in ANNOUNCED_ORIGINS}
+    if not needed or path is None:
+        return {}
+    documents = read_announcement_documents(path)
+    sources = {}
+    for origin in sorted(needed):
+        year = str(ANNOUNCED_ORIGINS[origin])
+        batches = [
+            row
+            for row in documents.values()
+            if row["status"] == "published" and row["published_date"].startswith(year)
+        ]
+        if len(batches) != 1:
+            raise ImportFileError(
+                path,
+                None,
+                f"{occupations_path.name} has {origin} rows, and exactly one batch published in "
+                f"{year} is needed to cite; found {len(batches)}",
+            )
+        sources[origin] = source_from_spec(announcement_source_spec(batches[0], Path(path)))
+    return sources
 
 
 # --- The classification -----------------------------------------------------------------------
@@ -422,10 +612,16 @@ def classification_import(
     *,
     occupations_path: Path,
     groups_path: Path,
+    announcements_path: Path | None = None,
     dry_run: bool = False,
     progress: Progress = _no_progress,
 ) -> ImportReport:
-    """Import the classification's groups and occupations, keyed by code, in one transaction."""
+    """Import the classification's groups and occupations, keyed by code, in one transaction.
+
+    The rows added from the 2024 and 2025 announcements cite those announcements, whose
+    documents ``announcements_path`` (cn_announcements.csv) describes; without it they cite the
+    classification's data set, and the report says so.
+    """
     occupations_path, groups_path = Path(occupations_path), Path(groups_path)
     groups = _read_groups(groups_path)
     rows = _read_occupations(occupations_path, groups)
@@ -434,6 +630,13 @@ def classification_import(
 
     with transaction.atomic():
         source = classification_source()
+        row_sources = _announcement_sources(announcements_path, rows, occupations_path)
+        announced = sum(1 for row in rows if row["record_origin"] in ANNOUNCED_ORIGINS)
+        if announced and not row_sources:
+            report.notes.append(
+                f"{announced} rows from the 2024/2025 announcements cite the classification's "
+                f"data set: no {ANNOUNCEMENT_DOCUMENTS_FILE} was given to cite the announcements"
+            )
         for level, (model, _, parent_level) in GROUP_LEVELS.items():
             parent_field = f"{parent_level}_group" if parent_level else None
             existing = {group.code: group for group in model.objects.all()}
@@ -464,20 +667,29 @@ def classification_import(
         now = timezone.now()
         create, update = [], {}
         for done, row in enumerate(rows, start=1):
+            occupation = existing.get(row["code"])
             values = {
                 "name_zh": row["name_zh"],
+                "name_zh_origin": TextOrigin.OFFICIAL,
                 "minor_group": row["minor_code"],
                 "definition_zh": row["definition_zh"],
                 "is_digital": row["is_digital"] == "1",
                 "is_green": row["is_green"] == "1",
-                "source": source,
+                "source": row_sources.get(row["record_origin"], source),
                 "source_page": int(row["source_page"]) if row["source_page"] else None,
                 "record_origin": row["record_origin"],
                 "origin_file": occupations_path.name,
                 "source_notes": row["notes"],
-                "data_issues": _data_issues(row, questioned),
+                "data_issues": merge_issues(
+                    occupation.data_issues if occupation else [],
+                    _data_issues(row, questioned),
+                    CLASSIFICATION_ISSUES,
+                ),
             }
-            occupation = existing.get(row["code"])
+            owned = OCCUPATION_OWNED_FIELDS
+            if occupation is not None and occupation.definition_source_id:
+                # The final edition's definition replaced the draft's (record_imports).
+                owned = [name for name in owned if name != "definition_zh"]
             if occupation is None:
                 slug = services.occupation_slug(
                     name_zh=row["name_zh"], code=row["code"], taken=slugs
@@ -490,12 +702,12 @@ def classification_import(
                     imported_at=now,
                     **{k: v for k, v in values.items() if k not in {"minor_group", "source"}},
                     minor_group_id=row["minor_code"],
-                    source=source,
+                    source=values["source"],
                 )
                 occupation.refresh_derived_fields()
                 create.append(occupation)
             else:
-                changed = _apply(report, "occupations", occupation, values, OCCUPATION_OWNED_FIELDS)
+                changed = _apply(report, "occupations", occupation, values, owned)
                 if changed:
                     occupation.imported_at = now
                     occupation.refresh_derived_fields()
@@ -617,17 +829,23 @@ def announcements_import(
             issues = []
             if expected and int(expected.group(1)) > len(members[number]):
                 issues.append(str(DataIssue.INCOMPLETE_BATCH))
-            values = {k: v for k, v in batch.items() if k != "line"} | {"data_issues": issues}
             announcement = existing.get(number)
+            values = {k: v for k, v in batch.items() if k != "line"} | {
+                "data_issues": merge_issues(
+                    announcement.data_issues if announcement else [], issues, ANNOUNCEMENT_ISSUES
+                )
+            }
             if announcement is None:
                 announcement = Announcement.objects.create(
                     key=f"batch-{number}", batch_number=number, **values
                 )
                 report.created["announcements"] += 1
             else:
-                changed = _apply(
-                    report, "announcements", announcement, values, ANNOUNCEMENT_OWNED_FIELDS
-                )
+                owned = ANNOUNCEMENT_OWNED_FIELDS
+                if announcement.date_source:
+                    # The documents import weighed this date against another source's.
+                    owned = [name for name in owned if name not in ANNOUNCEMENT_DATE_FIELDS]
+                changed = _apply(report, "announcements", announcement, values, owned)
                 if changed:
                     announcement._change_reason = reason
                     announcement.save()
@@ -656,6 +874,7 @@ def announcements_import(
                     occupation = Occupation(
                         code=None,
                         name_zh=row["name_zh"],
+                        name_zh_origin=TextOrigin.OFFICIAL,
                         slug=services.occupation_slug(name_zh=row["name_zh"], taken=slugs),
                         kind=Occupation.Kind.OCCUPATION,
                         status=Occupation.Status.PUBLISHED,
@@ -674,12 +893,18 @@ def announcements_import(
                     uncoded[row["name_zh"]] = occupation
                     create.append(occupation)
                     continue
+            # Batches 1-4 name their occupations; the data joins a name to its 2022 code.
+            by_name = row["code_origin"].startswith(NAME_MATCH)
+            values = {
+                "announcement": announcement,
+                "data_issues": merge_issues(
+                    occupation.data_issues,
+                    [DataIssue.UNVERIFIED_MAPPING] if by_name else [],
+                    LINK_ISSUES,
+                ),
+            }
             changed = _apply(
-                report,
-                "occupation links",
-                occupation,
-                {"announcement": announcement},
-                OCCUPATION_ANNOUNCEMENT_FIELDS,
+                report, "occupation links", occupation, values, OCCUPATION_ANNOUNCEMENT_FIELDS
             )
             if changed:
                 update[occupation] = changed

@@ -7,18 +7,21 @@ only), in one query each, and says where its numbers come from.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .charts import Row, Series, bar_chart
-from .models import Announcement, Figure, MajorGroup, Occupation
+from .models import Announcement, Figure, MajorGroup, Occupation, SkillStandard
 
 DIGITAL = Series(gettext_lazy("digital (S)"), "#5b2a9e", "swatch-s")
 GREEN = Series(gettext_lazy("green (L)"), "#1f6b3a", "swatch-l")
 COUNTED = Series(gettext_lazy("occupations"), "#0b5cad", "swatch-a")
 STANDARD = Series(gettext_lazy("with a skill standard"), "#0b5cad", "swatch-a")
-LEVELS = Series(gettext_lazy("with level content"), "#8a4b00", "swatch-w")
+WEIGHTS = Series(gettext_lazy("with a weight table"), "#8a4b00", "swatch-w")
+LEVELS = Series(gettext_lazy("with level-by-level requirements"), "#1f6b3a", "swatch-l")
+ISSUED = Series(gettext_lazy("standards issued"), "#0b5cad", "swatch-a")
 
 # Figures with these units count people or jobs and share one axis; percentages get their own.
 HEADCOUNT_UNITS = {"people", "jobs"}
@@ -46,13 +49,24 @@ class Insight:
 
 def insights(user) -> list[Insight]:
     visible = Occupation.objects.visible_to(user)
-    return [batches(visible), groups(visible), standards(visible), *figures()]
+    return [
+        batches(visible),
+        groups(visible),
+        standards(visible),
+        standards_per_year(visible),
+        *figures(),
+    ]
 
 
 def insight(user, slug: str) -> Insight | None:
     """One insight by its slug, computing only what it needs."""
     visible = Occupation.objects.visible_to(user)
-    builders = {"batches": batches, "groups": groups, "standards": standards}
+    builders = {
+        "batches": batches,
+        "groups": groups,
+        "standards": standards,
+        "standards-per-year": standards_per_year,
+    }
     if slug in builders:
         return builders[slug](visible)
     return next((one for one in figures() if one.slug == slug), None)
@@ -68,7 +82,12 @@ def _name(zh: str, en: str) -> str:
 
 
 def _issues(announcement) -> str:
-    return "; ".join(str(label) for label in announcement.get_data_issues_display())
+    notes = [str(label) for label in announcement.get_data_issues_display()]
+    if announcement.status == Announcement.Status.PUBLIC_CONSULTATION:
+        notes.insert(
+            0, str(_("under public consultation: proposed, not part of the classification"))
+        )
+    return "; ".join(notes)
 
 
 def batches(visible) -> Insight:
@@ -177,9 +196,14 @@ def standards(visible) -> Insight:
                 filter=in_view & Q(occupations__skill_standards__isnull=False),
                 distinct=True,
             ),
+            with_weights=Count(
+                "occupations",
+                filter=in_view & Q(occupations__skill_standards__levels__weights__isnull=False),
+                distinct=True,
+            ),
             with_levels=Count(
                 "occupations",
-                filter=in_view & Q(occupations__skill_standards__levels__isnull=False),
+                filter=in_view & Q(occupations__skill_standards__levels__functions__isnull=False),
                 distinct=True,
             ),
         ).order_by("date", "batch_number")
@@ -187,7 +211,7 @@ def standards(visible) -> Insight:
     rows = [
         Row(
             label=f"{a.date_display or '?'} {a.label}",
-            values=[a.standardised, a.with_levels],
+            values=[a.standardised, a.with_weights, a.with_levels],
             total=a.total,
             lang="zh-Hans",
         )
@@ -196,8 +220,9 @@ def standards(visible) -> Insight:
     title = _("Skill-standard coverage of the new occupations")
     summary = _(
         "For each batch: how many of its occupations have a national vocational skill standard "
-        "recorded here, and how many of those have their level-by-level content in the "
-        "catalogue. The pale bar is the batch's number of occupations."
+        "in the catalogue, how many a standard with its weight table, and how many a standard "
+        "with its level-by-level requirements. The pale bar is the batch's number of "
+        "occupations."
     )
     return Insight(
         slug="standards",
@@ -208,19 +233,63 @@ def standards(visible) -> Insight:
             _("Date"),
             _("Occupations in the catalogue"),
             _("With a skill standard"),
-            _("With level content"),
+            _("With a weight table"),
+            _("With level-by-level requirements"),
         ],
         table=[
-            [a.label, a.date_display, a.total, a.standardised, a.with_levels] for a in announcements
+            [a.label, a.date_display, a.total, a.standardised, a.with_weights, a.with_levels]
+            for a in announcements
         ],
-        series=[STANDARD, LEVELS],
+        series=[STANDARD, WEIGHTS, LEVELS],
         chart=bar_chart(
-            rows, [STANDARD, LEVELS], title=title, description=summary, chart_id="standards"
+            rows,
+            [STANDARD, WEIGHTS, LEVELS],
+            title=title,
+            description=summary,
+            chart_id="standards",
         ),
         notes=[
             _(
-                "A standard is recorded only where a source names it; its number, edition and "
-                "level text stay empty until a source gives them."
+                "Standards come from OSTA's list, matched to occupations by name; weight tables "
+                "and requirements were parsed from the standards' PDFs and are not yet checked "
+                "against them."
+            )
+        ],
+    )
+
+
+def standards_per_year(visible) -> Insight:
+    years = list(
+        SkillStandard.objects.filter(Q(occupation__in=visible) | Q(occupation__isnull=True))
+        .annotate(year=ExtractYear("issued_on"))
+        .values("year")
+        .annotate(
+            n=Count("pk"),
+            matched=Count("pk", filter=Q(occupation__isnull=False)),
+        )
+        .order_by(F("year").asc(nulls_last=True))
+    )
+    matched = Series(_("of which matched to an occupation"), "#8a4b00", "swatch-w")
+    rows = [Row(label=str(y["year"] or _("no date")), values=[y["n"], y["matched"]]) for y in years]
+    title = _("National skill standards issued per year")
+    summary = _(
+        "How many of the standards on OSTA's list were issued in each year, and how many of "
+        "those the catalogue matches to an occupation."
+    )
+    return Insight(
+        slug="standards-per-year",
+        title=title,
+        summary=summary,
+        columns=[_("Year"), _("Standards issued"), _("Matched to an occupation")],
+        table=[[y["year"] or "", y["n"], y["matched"]] for y in years],
+        series=[ISSUED, matched],
+        chart=bar_chart(
+            rows, [ISSUED, matched], title=title, description=summary, chart_id="standards-per-year"
+        ),
+        notes=[
+            _(
+                "Issue dates and document numbers are OSTA's; the list holds older editions "
+                "beside newer ones and does not say which replaces which."
             )
         ],
     )

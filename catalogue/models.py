@@ -61,6 +61,57 @@ class DataIssue(models.TextChoices):
     CORRECTED_IN_CONVERSION = "corrected", _("corrected when the data was converted")
     NO_CODE = "no_code", _("announced without a code in the classification")
     INCOMPLETE_BATCH = "incomplete_batch", _("batch list is missing names")
+    UNVERIFIED_MAPPING = (
+        "unverified_mapping",
+        _("joined to its 2022 code by name only; the mapping is not verified"),
+    )
+    DEFINITION_CUT_SHORT = (
+        "definition_cut",
+        _("the draft's definition is cut short; the final edition's is shown"),
+    )
+    DEFINITION_LOST_DIGITS = (
+        "definition_digits",
+        _("the draft's definition lost its digits; the final edition's is shown"),
+    )
+    FINAL_EDITION_ONLY = (
+        "final_only",
+        _("in the final 2022 edition as one data set lists it, not in the draft"),
+    )
+    PROPOSED = "proposed", _("proposed in a public consultation; not part of the classification")
+    DATES_DIFFER = "dates_differ", _("the sources give different dates")
+
+
+class TextOrigin(models.TextChoices):
+    """Where a piece of text comes from, shown beside it."""
+
+    OFFICIAL = "official", _("official source")
+    SOURCE_ARTICLE = "source_article", _("source article")
+    CATALOGUE_TRANSLATION = "catalogue_translation", _("catalogue translation")
+    CURATOR = "curator", _("curator")
+
+
+class ReviewStatus(models.TextChoices):
+    UNREVIEWED = "unreviewed", _("unreviewed")
+    REVIEWED = "reviewed", _("reviewed")
+
+
+def origin_field(verbose_name):
+    return models.CharField(
+        verbose_name,
+        max_length=25,
+        choices=TextOrigin.choices,
+        blank=True,
+        help_text=_("Where this text comes from; empty while there is no text."),
+    )
+
+
+def review_field(verbose_name):
+    return models.CharField(
+        verbose_name,
+        max_length=12,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.UNREVIEWED,
+    )
 
 
 def data_issue_labels(issues) -> list[str]:
@@ -179,6 +230,8 @@ def _group_constraints(name: str, pattern: str, parent: str = "") -> list:
 class ClassificationGroup(TimeStamped):
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_en_origin = origin_field(_("origin of the English name"))
+    name_en_review = review_field(_("review of the English name"))
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -258,6 +311,10 @@ class Announcement(TimeStamped):
     """A batch of new occupations announced by the Ministry of Human Resources and Social
     Security (MOHRSS)."""
 
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        PUBLIC_CONSULTATION = "consultation", _("under public consultation")
+
     key = models.SlugField(max_length=100, unique=True)
     batch_number = models.PositiveSmallIntegerField(
         null=True, blank=True, unique=True, help_text=_("1 for the first batch (2019), and so on.")
@@ -272,7 +329,49 @@ class Announcement(TimeStamped):
     document_number = models.CharField(
         max_length=100,
         blank=True,
-        help_text=_("e.g. 人社厅发〔2020〕17号; empty unless sourced."),
+        help_text=_("The document number (文号) as the source gives it; empty unless sourced."),
+    )
+    document_in_source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("How the source names the document where it gives no document number."),
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PUBLISHED, db_default="published"
+    )
+    official_url = URLField(
+        max_length=1000, blank=True, help_text=_("The notice as the source gives its address.")
+    )
+    comment_url = URLField(
+        max_length=1000,
+        blank=True,
+        help_text=_("The public-consultation notice or a report of it, as the source gives it."),
+    )
+    comment_start = models.DateField(_("public consultation from"), null=True, blank=True)
+    comment_end = models.DateField(_("public consultation until"), null=True, blank=True)
+    date_source = models.TextField(
+        blank=True, help_text=_("The source of the date shown, and how it verifies it.")
+    )
+    other_date = models.DateField(
+        null=True, blank=True, help_text=_("The date another source gives, where it differs.")
+    )
+    other_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    other_date_source = models.TextField(blank=True, help_text=_("The source of the other date."))
+    occupations_listed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How many occupations the source says were listed.")
+    )
+    job_types_listed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How many job types (工种) the source says were listed.")
+    )
+    source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The data set the document number, status, addresses and dates come from."),
     )
     source_urls = ArrayField(URLField(max_length=1000), default=list, blank=True)
     source_note = models.TextField(
@@ -292,6 +391,10 @@ class Announcement(TimeStamped):
                 condition=Q(batch_number__isnull=True) | Q(batch_number__gte=1),
                 name="announcement_batch_number_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["published", "consultation"]),
+                name="announcement_status_valid",
+            ),
         ]
 
     def __str__(self):
@@ -306,6 +409,10 @@ class Announcement(TimeStamped):
     @property
     def date_display(self) -> str:
         return format_date(self.date, self.date_precision)
+
+    @property
+    def other_date_display(self) -> str:
+        return format_date(self.other_date, self.other_date_precision)
 
     def get_data_issues_display(self) -> list[str]:
         return data_issue_labels(self.data_issues)
@@ -341,10 +448,6 @@ class JobTypeManager(OccupationChildManager):
     key_field = "name_zh"
 
 
-class SkillStandardManager(OccupationChildManager):
-    key_field = "edition"
-
-
 class Occupation(TimeStamped):
     """An occupation (职业) of the national classification, one announced before it had a
     code, or a job role or form of employment that a source names."""
@@ -357,6 +460,7 @@ class Occupation(TimeStamped):
         OCCUPATION = "occupation", _("occupation (职业)")
         ROLE = "role", _("job role named in a source, not in the classification")
         EMPLOYMENT_FORM = "form", _("new form of employment (新就业形态)")
+        PROPOSED = "proposed", _("proposed occupation, under public consultation; no code")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OCCUPATION)
     code = models.CharField(
@@ -376,7 +480,10 @@ class Occupation(TimeStamped):
         related_name="occupations",
     )
     name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_zh_origin = origin_field(_("origin of the Chinese name"))
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_en_origin = origin_field(_("origin of the English name"))
+    name_en_review = review_field(_("review of the English name"))
     name_pinyin = models.CharField(
         _("pinyin"),
         max_length=400,
@@ -386,7 +493,20 @@ class Occupation(TimeStamped):
     )
     slug = models.SlugField(max_length=120, unique=True)
     definition_zh = models.TextField(_("Chinese definition"), blank=True)
+    definition_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Where the Chinese definition comes from when not from the record's source "
+            "(e.g. the final edition)."
+        ),
+    )
     definition_en = models.TextField(_("English definition"), blank=True)
+    definition_en_origin = origin_field(_("origin of the English definition"))
+    definition_en_review = review_field(_("review of the English definition"))
     is_digital = models.BooleanField(_("digital (S)"), default=False)
     is_green = models.BooleanField(_("green (L)"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -424,7 +544,8 @@ class Occupation(TimeStamped):
 
     # The search document: text from this row and related rows, prepared by
     # catalogue.search.documents (CJK bigrams, pinyin) and weighted A (names, job types) >
-    # B (other titles) > C (definitions) > D (tasks, skill requirements, quotes).
+    # B (other titles) > C (definitions, titles used in job ads) > D (tasks, skill
+    # requirements, quotes).
     search_en_a = models.TextField(blank=True, editable=False)
     search_en_b = models.TextField(blank=True, editable=False)
     search_en_c = models.TextField(blank=True, editable=False)
@@ -505,7 +626,8 @@ class Occupation(TimeStamped):
                 violation_error_message=_("Only an occupation of the classification has a code."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["occupation", "role", "form"]), name="occupation_kind_valid"
+                condition=Q(kind__in=["occupation", "role", "form", "proposed"]),
+                name="occupation_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(slug__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
@@ -551,12 +673,25 @@ class OccupationTask(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     text_zh = models.TextField(blank=True)
     text_en = models.TextField(blank=True)
+    text_en_origin = origin_field(_("origin of the English text"))
+    text_en_review = review_field(_("review of the English text"))
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_record = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The record's number in the source's data file.")
+    )
+    note = models.TextField(
+        blank=True, help_text=_("Known problems of this task's text in the source; shown.")
+    )
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["occupation", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(text_zh="") | ~Q(text_en=""), name="task_has_text"),
+            models.UniqueConstraint(fields=["occupation", "position"], name="task_unique_position"),
         ]
 
     def __str__(self):
@@ -566,12 +701,26 @@ class OccupationTask(models.Model):
 class AlternateTitle(models.Model):
     """Another name an occupation is known by (e.g. the title used in a news article)."""
 
+    class Kind(models.TextChoices):
+        # In the order they rank: a job-ad title is one author's mapping, not a name.
+        CURATED = "curated", _("title added by a curator")
+        SOURCE_ARTICLE = "source_article", _("title used in a source article")
+        JOB_AD = "job_ad", _("title used in job ads")
+
     occupation = models.ForeignKey(
         Occupation, on_delete=models.CASCADE, related_name="alternate_titles"
     )
     title = models.CharField(max_length=200)
     language = models.CharField(max_length=10, default="en")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.CURATED, db_default="curated"
+    )
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    source_record = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The record's number in the source's data file.")
+    )
+    note = models.TextField(blank=True, help_text=_("Known problems of this title; shown."))
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     objects = AlternateTitleManager()
@@ -583,6 +732,10 @@ class AlternateTitle(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["occupation", "title"], name="alternate_title_unique_per_occupation"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["curated", "source_article", "job_ad"]),
+                name="alternate_title_kind_valid",
             ),
         ]
 
@@ -602,10 +755,20 @@ class JobType(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_en_origin = origin_field(_("origin of the English name"))
+    name_en_review = review_field(_("review of the English name"))
+    code_in_source = models.CharField(
+        max_length=20, blank=True, help_text=_("The occupation code the source gives with it.")
+    )
     announcement = models.ForeignKey(
         Announcement, null=True, blank=True, on_delete=models.SET_NULL, related_name="job_types"
     )
+    announced_in = models.CharField(
+        max_length=300, blank=True, help_text=_("The announcement as the source names it.")
+    )
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    note = models.TextField(blank=True, help_text=_("What the source says of it; shown."))
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     objects = JobTypeManager()
@@ -630,23 +793,94 @@ class JobType(models.Model):
 # --- Skill standards -------------------------------------------------------------------------
 
 
-class SkillStandard(TimeStamped):
-    """A national vocational skill standard (国家职业技能标准) of an occupation."""
+class SkillStandardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Standards of occupations the user may see; staff see all, unmatched ones too."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.filter(occupation__status="published")
 
-    occupation = models.ForeignKey(
-        Occupation, on_delete=models.CASCADE, related_name="skill_standards"
+
+class SkillStandardManager(models.Manager.from_queryset(SkillStandardQuerySet)):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class SkillStandard(TimeStamped):
+    """A national vocational skill standard (国家职业技能标准): one entry of OSTA's list of
+    standards, or one a curator records, with the occupation it is matched to (if any).
+
+    An occupation may have several (editions, job types); nothing here says that one replaces
+    another, since no source in the catalogue says so.
+    """
+
+    class Match(models.TextChoices):
+        EXACT = "exact", _("exact name")
+        WITHOUT_FLAGS = "without_flags", _("exact name after removing S/L flag letters")
+        WITHOUT_JOB_TYPE = (
+            "without_job_type",
+            _("name after removing a parenthesised job-type (工种) qualifier"),
+        )
+        WITHOUT_TRIAL = "without_trial", _("name after removing （试行）")
+        CURATOR = "curator", _("linked by a curator")
+        UNMATCHED = "unmatched", _("unmatched")
+
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Stable identifier; osta-<id> for OSTA's list. Left empty, it is made up."),
     )
-    title = models.CharField(max_length=300)
-    number = models.CharField(max_length=100, blank=True, help_text=_("Standard number."))
+    occupation = models.ForeignKey(
+        Occupation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="skill_standards",
+        help_text=_("Empty while the standard is matched to no occupation of the catalogue."),
+    )
+    title = models.CharField(
+        max_length=300, help_text=_("The standard's name as its list gives it, flags included.")
+    )
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    osta_id = models.PositiveIntegerField(
+        _("OSTA id"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The record's id in OSTA's list of national vocational skill standards."),
+    )
+    code_in_standard = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("The occupation code printed in the standard; older ones use older codes."),
+    )
+    issued_on = models.DateField(null=True, blank=True)
+    document_number = models.CharField(
+        max_length=100, blank=True, help_text=_("文号, verbatim, e.g. 人社厅发〔2021〕81号.")
+    )
     edition = models.CharField(max_length=50, blank=True, help_text=_("e.g. 2021年版"))
     issuing_body = models.CharField(max_length=300, blank=True)
-    issued_on = models.DateField(null=True, blank=True)
+    match_method = models.CharField(
+        max_length=20,
+        choices=Match.choices,
+        blank=True,
+        help_text=_(
+            "How the standard was matched to its occupation; empty if a curator entered it."
+        ),
+    )
+    unmatched_reason = models.TextField(
+        blank=True, help_text=_("Why no occupation of the catalogue is linked.")
+    )
     source = models.ForeignKey(
         Source,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         help_text=_("Where the facts above are cited from."),
+    )
+    source_reference = models.CharField(
+        max_length=500, blank=True, help_text=_("The record within that source, as it names it.")
     )
     text_source = models.ForeignKey(
         Source,
@@ -656,33 +890,107 @@ class SkillStandard(TimeStamped):
         related_name="+",
         help_text=_("The document the level-by-level content is taken from."),
     )
+    weights_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the weight tables are taken from."),
+    )
+    weights_file = models.CharField(
+        max_length=300, blank=True, help_text=_("The standard's PDF the weights were parsed from.")
+    )
     missing = models.TextField(
         blank=True,
         help_text=_("What this record still lacks (number, date, level-by-level text)."),
     )
+    curated_fields = curated_fields_field()
     history = HistoricalRecords()
 
     objects = SkillStandardManager()
 
     class Meta:
-        ordering = ["occupation", "-issued_on", "edition"]
+        ordering = ["occupation", F("issued_on").desc(nulls_last=True), "title", "id"]
+        indexes = [
+            # Insights count standards per year of issue.
+            models.Index(fields=["issued_on"], name="skill_standard_issued"),
+            models.Index(fields=["match_method"], name="skill_standard_match"),
+        ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["occupation", "edition"], name="skill_standard_unique_edition"
+            models.CheckConstraint(
+                condition=Q(
+                    match_method__in=[
+                        "",
+                        "exact",
+                        "without_flags",
+                        "without_job_type",
+                        "without_trial",
+                        "curator",
+                        "unmatched",
+                    ]
+                ),
+                name="skill_standard_match_valid",
+            ),
+            # Linked by a curator or matched by name, it has an occupation; unmatched, none.
+            models.CheckConstraint(
+                condition=~Q(match_method="unmatched") | Q(occupation__isnull=True),
+                name="skill_standard_unmatched_unlinked",
+                violation_error_message=_(
+                    "An unmatched standard has no occupation; link it as a curator instead."
+                ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.title} {self.edition}".strip()
+        year = f" ({self.issued_on:%Y})" if self.issued_on else ""
+        return f"{self.title}{year}"
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = self.default_key()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:standard-compare", kwargs={"key": self.key})
+
+    def default_key(self) -> str:
+        if self.osta_id:
+            return f"osta-{self.osta_id}"
+        base = "-".join(lazy_pinyin(self.title, errors="ignore")).lower()
+        base = "".join(c if c.isalnum() else "-" for c in base).strip("-")[:80] or "standard"
+        key, n = base, 2
+        while SkillStandard.objects.filter(key=key).exclude(pk=self.pk).exists():
+            key, n = f"{base}-{n}", n + 1
+        return key
 
     def natural_key(self):
-        return (*self.occupation.natural_key(), self.edition)
+        return (self.key,)
 
-    natural_key.dependencies = ["catalogue.occupation"]
+    @property
+    def code_differs(self) -> bool | None:
+        """Whether the code printed in the standard is not its occupation's 2022 code."""
+        if not self.code_in_standard or self.occupation is None or not self.occupation.code:
+            return None
+        return self.code_in_standard != self.occupation.code
 
 
 class StandardLevel(models.Model):
-    """One of a standard's five levels, 5 (五级/初级工) to 1 (一级/高级技师)."""
+    """One level of a standard: five-level standards go from 五级/初级工 (5) to 一级/高级技师 (1);
+    some standards, or some of a standard's tables, have three: 初级, 中级, 高级 (T1 to T3)."""
+
+    class Scheme(models.TextChoices):
+        FIVE = "L", _("five levels (五级 to 一级)")
+        THREE = "T", _("three levels (初级, 中级, 高级)")
+
+    class Content(models.TextChoices):
+        EXTRACTED = (
+            "extracted",
+            _("extracted from the standard's PDF by a parser; not yet checked against it"),
+        )
+        EDITED = "edited", _("extracted by a parser, then edited by a curator")
+        PASTED = "pasted", _("pasted from the standard's PDF by a curator")
+        CHECKED = "checked", _("checked against the standard's PDF by a curator")
 
     LEVEL_NAMES = {
         5: ("五级/初级工", "Level 5 / Junior worker"),
@@ -691,32 +999,130 @@ class StandardLevel(models.Model):
         2: ("二级/技师", "Level 2 / Technician"),
         1: ("一级/高级技师", "Level 1 / Senior technician"),
     }
+    TIER_NAMES = {
+        1: ("初级", "Junior"),
+        2: ("中级", "Intermediate"),
+        3: ("高级", "Senior"),
+    }
 
     standard = models.ForeignKey(SkillStandard, on_delete=models.CASCADE, related_name="levels")
+    scheme = models.CharField(max_length=1, choices=Scheme.choices, default=Scheme.FIVE)
     level = models.PositiveSmallIntegerField(
-        choices=[(n, f"{zh} — {en}") for n, (zh, en) in LEVEL_NAMES.items()]
+        help_text=_(
+            "Five levels: 5 (五级/初级工) to 1 (一级/高级技师). Three: 1 (初级) to 3 (高级)."
+        )
+    )
+    # Lowest level first whatever the scheme: 五级 and 初级 are 1, 一级 is 5, 高级 is 3.
+    rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                scheme="L",
+                then=models.ExpressionWrapper(
+                    models.Value(6) - F("level"), output_field=models.PositiveSmallIntegerField()
+                ),
+            ),
+            default=F("level"),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    content_status = models.CharField(
+        max_length=10,
+        choices=Content.choices,
+        blank=True,
+        help_text=_("Where the level's functions, work contents and requirements come from."),
+    )
+    content_source = models.CharField(
+        max_length=300, blank=True, help_text=_("The file the level's content was taken from.")
     )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["standard", "-level"]
+        ordering = ["standard", "scheme", "rank"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="standard_level_1_to_5"
+                condition=Q(scheme="L", level__gte=1, level__lte=5)
+                | Q(scheme="T", level__gte=1, level__lte=3),
+                name="standard_level_in_scheme",
+                violation_error_message=_(
+                    "Five-level standards have levels 5 to 1; three-level ones, 1 to 3."
+                ),
             ),
-            models.UniqueConstraint(fields=["standard", "level"], name="standard_level_unique"),
+            models.UniqueConstraint(
+                fields=["standard", "scheme", "level"], name="standard_level_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(content_status__in=["", "extracted", "edited", "pasted", "checked"]),
+                name="standard_level_content_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.standard} — {self.name_zh}"
 
+    @classmethod
+    def parse_key(cls, value: str) -> tuple[str, int] | None:
+        """("L", 5) from "5" or "L5", ("T", 1) from "T1"; None for anything else."""
+        value = value.strip().upper()
+        if value[:1] in {"L", "T"}:
+            scheme, number = value[:1], value[1:]
+        else:
+            scheme, number = "L", value
+        if not number.isdigit():
+            return None
+        names = cls.LEVEL_NAMES if scheme == "L" else cls.TIER_NAMES
+        return (scheme, int(number)) if int(number) in names else None
+
+    @property
+    def key(self) -> str:
+        """How URLs name the level: 5 to 1, or T1 to T3."""
+        return str(self.level) if self.scheme == "L" else f"T{self.level}"
+
+    @property
+    def names(self) -> tuple[str, str]:
+        table = self.LEVEL_NAMES if self.scheme == "L" else self.TIER_NAMES
+        return table.get(self.level, (str(self.level), str(self.level)))
+
     @property
     def name_zh(self):
-        return self.LEVEL_NAMES[self.level][0]
+        return self.names[0]
 
     @property
     def name_en(self):
-        return self.LEVEL_NAMES[self.level][1]
+        return self.names[1]
+
+
+class FunctionWeight(models.Model):
+    """One row of a standard's skill weight table (技能要求权重表): an occupational function's
+    share, in per cent, of a level's skill requirements, as parsed from the standard's PDF."""
+
+    level = models.ForeignKey(StandardLevel, on_delete=models.CASCADE, related_name="weights")
+    position = models.PositiveSmallIntegerField(default=0)
+    function_zh = models.CharField(
+        max_length=100, help_text=_("As parsed from the PDF: bracketed text may be missing.")
+    )
+    function_en = models.CharField(max_length=200, blank=True)
+    weight_pct = models.PositiveSmallIntegerField(_("weight (%)"))
+    has_artefacts = models.BooleanField(
+        default=False, help_text=_("The parsed function name contains extraction artefacts.")
+    )
+    note = models.CharField(max_length=300, blank=True)
+    source_node_id = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_pct__lte=100), name="function_weight_at_most_100"
+            ),
+            models.UniqueConstraint(
+                fields=["level", "function_zh"], name="function_weight_unique_per_level"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.function_zh} {self.weight_pct}%"
 
 
 class OccupationalFunction(models.Model):
@@ -724,7 +1130,10 @@ class OccupationalFunction(models.Model):
 
     level = models.ForeignKey(StandardLevel, on_delete=models.CASCADE, related_name="functions")
     position = models.PositiveSmallIntegerField(default=0)
-    name_zh = models.CharField(max_length=300)
+    number = models.CharField(max_length=10, blank=True, help_text=_("As printed, e.g. 1."))
+    name_zh = models.CharField(
+        max_length=300, blank=True, help_text=_("Empty where the extracted text has no name.")
+    )
     name_en = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -732,7 +1141,7 @@ class OccupationalFunction(models.Model):
         ordering = ["level", "position", "id"]
 
     def __str__(self):
-        return self.name_zh
+        return f"{self.number} {self.name_zh}".strip()
 
 
 class WorkContent(models.Model):
@@ -742,6 +1151,7 @@ class WorkContent(models.Model):
         OccupationalFunction, on_delete=models.CASCADE, related_name="work_contents"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    number = models.CharField(max_length=10, blank=True, help_text=_("As printed, e.g. 1.1."))
     name_zh = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
@@ -750,7 +1160,7 @@ class WorkContent(models.Model):
         ordering = ["function", "position", "id"]
 
     def __str__(self):
-        return self.name_zh
+        return f"{self.number} {self.name_zh}".strip()
 
 
 class Requirement(models.Model):
@@ -765,8 +1175,17 @@ class Requirement(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    number = models.CharField(max_length=12, blank=True, help_text=_("As printed, e.g. 1.1.1."))
     text_zh = models.TextField()
     text_en = models.TextField(blank=True)
+    structure_ok = models.BooleanField(
+        default=True,
+        help_text=_("False where the extracted structure is known to be wrong (see the note)."),
+    )
+    note = models.TextField(blank=True, help_text=_("Known problems of the extracted text."))
+    source_line = models.CharField(
+        max_length=300, blank=True, help_text=_("The file and line the text was extracted from.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -779,6 +1198,10 @@ class Requirement(models.Model):
 
     def __str__(self):
         return self.text_zh
+
+    @property
+    def has_problem(self) -> bool:
+        return not self.structure_ok or bool(self.note)
 
 
 # --- Voices and figures ----------------------------------------------------------------------
@@ -962,6 +1385,30 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+# --- Imported data files ----------------------------------------------------------------------
+
+
+class ImportedFile(models.Model):
+    """A data file as last imported: `make run` skips a file whose checksum has not changed,
+    and warns when a file has fewer rows than the last time."""
+
+    name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="imported_file_sha256_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.rows} rows, {self.imported_at:%Y-%m-%d %H:%M})"
 
 
 # --- The catalogue's version ------------------------------------------------------------------

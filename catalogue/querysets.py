@@ -34,38 +34,45 @@ class OccupationQuerySet(models.QuerySet):
         return self.published()
 
     def for_list(self):
-        """What a list row shows: names, code, flags and the group path, in one query."""
-        return self.select_related("minor_group__middle_group__major_group", "announcement").only(
-            *ROW_FIELDS,
-            "status",
-            "definition_zh",
-            "definition_en",
-            "minor_group__code",
-            "minor_group__name_zh",
-            "minor_group__name_en",
-            "minor_group__middle_group__code",
-            "minor_group__middle_group__name_zh",
-            "minor_group__middle_group__name_en",
-            "minor_group__middle_group__major_group__code",
-            "minor_group__middle_group__major_group__name_zh",
-            "minor_group__middle_group__major_group__name_en",
-            "announcement__key",
-            "announcement__label",
-            "announcement__date",
-            "announcement__date_precision",
+        """What a list row shows: names, code, flags and the group path in one query, and
+        the skill standards' titles, dates and document numbers, newest first, in another."""
+        return (
+            self.select_related("minor_group__middle_group__major_group", "announcement")
+            .prefetch_related(standards_for_list())
+            .only(
+                *ROW_FIELDS,
+                "status",
+                "definition_zh",
+                "definition_en",
+                "minor_group__code",
+                "minor_group__name_zh",
+                "minor_group__name_en",
+                "minor_group__middle_group__code",
+                "minor_group__middle_group__name_zh",
+                "minor_group__middle_group__name_en",
+                "minor_group__middle_group__major_group__code",
+                "minor_group__middle_group__major_group__name_zh",
+                "minor_group__middle_group__major_group__name_en",
+                "announcement__key",
+                "announcement__label",
+                "announcement__date",
+                "announcement__date_precision",
+            )
         )
 
     def for_detail(self, user=None):
         """Everything the detail page shows, in a fixed number of queries."""
-        from .models import Figure, Quote, SkillStandard
+        from .models import AlternateTitle, Figure, JobType, OccupationTask, Quote, SkillStandard
 
         related = self.model.objects.all() if user is None else self.model.objects.visible_to(user)
         return self.select_related(
-            "minor_group__middle_group__major_group", "announcement", "source"
+            "minor_group__middle_group__major_group", "announcement", "source", "definition_source"
         ).prefetch_related(
-            "tasks",
-            "alternate_titles",
-            "job_types",
+            Prefetch("tasks", queryset=OccupationTask.objects.select_related("source")),
+            Prefetch("alternate_titles", queryset=AlternateTitle.objects.select_related("source")),
+            Prefetch(
+                "job_types", queryset=JobType.objects.select_related("source", "announcement")
+            ),
             "search_synonyms",
             Prefetch("related", queryset=related.order_by("code", "name_zh")),
             Prefetch(
@@ -78,14 +85,16 @@ class OccupationQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "skill_standards",
-                queryset=SkillStandard.objects.select_related("source", "text_source"),
+                queryset=SkillStandard.objects.select_related(
+                    "source", "text_source", "weights_source"
+                ),
             ),
         )
 
     def search(self, query):
-        """Occupations matching the query, ready for by_relevance(): an exact code, name,
-        alternate title or job type first, then whole-name matches, then by weighted text
-        rank. ``query`` is what was typed or a ParsedQuery; an empty query matches nothing.
+        """Occupations matching the query, ready for by_relevance(): an exact code or own name
+        first, then an exact job type or title, then an exact title used in job ads, then
+        whole-name matches, then by weighted text rank. ``query`` is what was typed or a ParsedQuery; an empty query matches nothing.
         """
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         return self.matching(parsed).ranked(parsed)
@@ -106,7 +115,7 @@ class OccupationQuerySet(models.QuerySet):
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         if parsed.code_prefix or parsed.search is None:
             return self.alias(
-                exact=Case(When(code=parsed.code_prefix, then=Value(3)), default=Value(0)),
+                exact=Case(When(code=parsed.code_prefix, then=Value(4)), default=Value(0)),
                 # A cast, not a bare constant: PostgreSQL refuses ORDER BY a literal.
                 rank=Cast(Value(0.0), FloatField()),
             )
@@ -114,26 +123,35 @@ class OccupationQuerySet(models.QuerySet):
         # may run again for every match (on 100,000 occupations it did).
         texts = parsed.exact_texts
         upper = [text.upper() for text in texts]
+        own_name = Q(name_zh__in=texts)
+        for text in texts:
+            own_name |= Q(name_en__iexact=text)
         titles = AlternateTitle.objects.alias(upper=Upper("title")).filter(upper__in=upper)
         job_types = JobType.objects.alias(upper=Upper("name_en")).filter(
             Q(name_zh__in=texts) | Q(upper__in=upper)
         )
         synonyms = SearchSynonym.objects.alias(upper=Upper("term")).filter(upper__in=upper)
-        exact = (
-            Q(name_zh__in=texts)
-            | Q(pk__in=titles.values("occupation_id"))
-            | Q(pk__in=synonyms.values("occupation_id"))
+        named = (
+            Q(pk__in=titles.exclude(kind=AlternateTitle.Kind.JOB_AD).values("occupation_id"))
             | Q(pk__in=job_types.values("occupation_id"))
+            # A curated search synonym names what people mean by the word, with its reason.
+            | Q(pk__in=synonyms.values("occupation_id"))
         )
-        for text in texts:
-            exact |= Q(name_en__iexact=text)
+        # A title job ads use is one author's mapping: below the names the sources give.
+        job_ad = Q(pk__in=titles.filter(kind=AlternateTitle.Kind.JOB_AD).values("occupation_id"))
         whole_name = Q(pk__in=[])
         for run in parsed.cjk:
             whole_name |= Q(name_zh__contains=run)
         if parsed.words:
             whole_name |= Q(name_en__icontains=" ".join(parsed.words))
         return self.alias(
-            exact=Case(When(exact, then=Value(2)), When(whole_name, then=Value(1)), default=0),
+            exact=Case(
+                When(own_name, then=Value(4)),
+                When(named, then=Value(3)),
+                When(job_ad, then=Value(2)),
+                When(whole_name, then=Value(1)),
+                default=0,
+            ),
             # Normalisation 1: divide by 1 + log(length), so long texts do not win by volume.
             rank=SearchRank(F("search_vector"), parsed.search, normalization=Value(1)),
         )
@@ -143,6 +161,18 @@ class OccupationQuerySet(models.QuerySet):
         return self.order_by(
             F("exact").desc(), F("rank").desc(), F("code").asc(nulls_last=True), "pk"
         )
+
+
+def standards_for_list() -> Prefetch:
+    """An occupation's standards as lists and downloads show them, newest first."""
+    from .models import SkillStandard
+
+    return Prefetch(
+        "skill_standards",
+        queryset=SkillStandard.objects.only(
+            "key", "title", "issued_on", "document_number", "occupation_id"
+        ),
+    )
 
 
 class RowsByKey:
@@ -167,56 +197,50 @@ class RowsByKey:
         return iter(self.queryset)
 
 
-def attach_standard_outlines(occupation) -> None:
-    """Give each of the occupation's skill standards its level → function → work content →
-    requirement outline, in four queries however many there are, none when there are none
-    (nested prefetches would skip queries for empty branches and grow with depth).
+def record_parts(occupation) -> dict:
+    """The parts of a record that the page and the API show apart, from what for_detail()
+    prefetched (no query): other titles, titles used in job ads, and the sources of the tasks
+    and of the job-ad titles, each once; the data flags about its definition."""
+    from .models import AlternateTitle, DataIssue
 
-    Sets ``outline_levels`` on each standard, ``outline_functions`` on each level,
-    ``outline_contents`` on each function, and ``skill_requirements`` and
-    ``knowledge_requirements`` on each work content.
-    """
-    from .models import OccupationalFunction, Requirement, StandardLevel, WorkContent
+    titles = list(occupation.alternate_titles.all())
+    job_ad = [t for t in titles if t.kind == AlternateTitle.Kind.JOB_AD]
+    definition_flags = {DataIssue.DEFINITION_CUT_SHORT, DataIssue.DEFINITION_LOST_DIGITS}
+    return {
+        "titles": [t for t in titles if t.kind != AlternateTitle.Kind.JOB_AD],
+        "job_ad_titles": job_ad,
+        "job_ad_sources": _distinct_sources(job_ad),
+        "task_sources": _distinct_sources(occupation.tasks.all()),
+        "definition_issues": [
+            DataIssue(i).label for i in occupation.data_issues if i in definition_flags
+        ],
+    }
+
+
+def _distinct_sources(rows) -> list:
+    seen = {}
+    for row in rows:
+        if row.source_id and row.source_id not in seen:
+            seen[row.source_id] = row.source
+    return list(seen.values())
+
+
+def attach_standard_outlines(occupation) -> None:
+    """Attach its standards' levels, weights and outlines to an occupation from for_detail(),
+    in five queries however many there are, none when it has no standard; and what the page
+    shows of each (catalogue.standards.prepare_standard)."""
+    from .standards import attach_outlines, prepare_standard
 
     standards = occupation.skill_standards.all()
-    if not standards:  # most occupations: no outline to fetch
-        return
-
-    def children(queryset, parent_attr):
-        grouped = defaultdict(list)
-        for row in queryset:
-            grouped[getattr(row, parent_attr)].append(row)
-        return grouped
-
-    levels = children(StandardLevel.objects.filter(standard__occupation=occupation), "standard_id")
-    functions = children(
-        OccupationalFunction.objects.filter(level__standard__occupation=occupation), "level_id"
-    )
-    contents = children(
-        WorkContent.objects.filter(function__level__standard__occupation=occupation), "function_id"
-    )
-    requirements = children(
-        Requirement.objects.filter(work_content__function__level__standard__occupation=occupation),
-        "work_content_id",
-    )
+    attach_outlines(standards)
     for standard in standards:
-        standard.outline_levels = levels[standard.pk]
-        for level in standard.outline_levels:
-            level.outline_functions = functions[level.pk]
-            for function in level.outline_functions:
-                function.outline_contents = contents[function.pk]
-                for content in function.outline_contents:
-                    content.skill_requirements = [
-                        r for r in requirements[content.pk] if r.kind == "skill"
-                    ]
-                    content.knowledge_requirements = [
-                        r for r in requirements[content.pk] if r.kind == "knowledge"
-                    ]
+        prepare_standard(standard)
 
 
 def classification_tree(user) -> tuple[list, int]:
     """The major groups, each with .middles, each with .minors, all with .occupation_count of
-    the occupations the user may see; and how many have no code. Four queries in all."""
+    the occupations the user may see; and how many of its occupations have no code. Four
+    queries in all."""
     from .models import MajorGroup, MiddleGroup, MinorGroup, Occupation
 
     visible = Occupation.objects.visible_to(user).order_by()
@@ -239,7 +263,8 @@ def classification_tree(user) -> tuple[list, int]:
     for major in groups:
         major.middles = majors[major.code]
         major.occupation_count = sum(m.occupation_count for m in major.middles)
-    return groups, visible.filter(code=None).count()
+    # Occupations proposed in a public consultation are not in the classification at all.
+    return groups, visible.filter(code=None).exclude(kind="proposed").count()
 
 
 AUTOCOMPLETE_LIMIT = 8

@@ -39,7 +39,10 @@ def occupation_json_ld(occupation, request) -> SafeString:
         "name": names[0],
         "url": request.build_absolute_uri(occupation.get_absolute_url()),
     }
-    alternates = names[1:] + [title.title for title in occupation.alternate_titles.all()]
+    # Titles used in job ads are one author's mapping, not names of the occupation.
+    alternates = names[1:] + [
+        title.title for title in occupation.alternate_titles.all() if title.kind != "job_ad"
+    ]
     if alternates:
         data["alternateName"] = alternates
     if definition:

@@ -58,3 +58,44 @@ def occupation_publish(*, occupations) -> int:
 def occupation_unpublish(*, occupations) -> int:
     """Hide the occupations from the public again."""
     return occupation_set_status(occupations=occupations, status=Occupation.Status.DRAFT)
+
+
+def skill_standard_link(*, standard, occupation, save: bool = True):
+    """Link a standard to an occupation (or unlink it) as a curator: the match says so, and
+    imports keep the link."""
+    from .imports_standards import LINK_FIELDS
+    from .models import SkillStandard
+
+    standard.occupation = occupation
+    if occupation is not None:
+        standard.match_method = SkillStandard.Match.CURATOR
+        standard.unmatched_reason = ""
+    else:
+        standard.match_method = SkillStandard.Match.UNMATCHED
+        standard.unmatched_reason = "Unlinked by a curator."
+    standard.curated_fields = sorted({*standard.curated_fields, *LINK_FIELDS})
+    if save:
+        standard.full_clean()
+        standard.save()
+    return standard
+
+
+@transaction.atomic
+def standard_level_outline_save(*, level, functions, contents, items) -> bool:
+    """Save a level's outline from its page's three formsets (already valid), items first so
+    that a function or work content deleted after them takes only what is left; a level
+    whose outline a parser extracted is then marked as edited. Returns whether anything
+    changed."""
+    from .models import StandardLevel
+
+    changed = any(formset.has_changed() for formset in (functions, contents, items))
+    if not changed:
+        return False
+    for formset in (items, contents, functions):
+        formset.save()
+    if level.content_status in {"", StandardLevel.Content.EXTRACTED}:
+        level.content_status = (
+            StandardLevel.Content.EDITED if level.content_status else StandardLevel.Content.PASTED
+        )
+        level.save(update_fields=["content_status"])
+    return True

@@ -11,6 +11,7 @@ from .models import (
     Quote,
     Requirement,
     SearchSynonym,
+    SkillStandard,
 )
 from .search.documents import schedule_refresh
 
@@ -38,6 +39,12 @@ def requirement_changed(sender, instance, raw=False, **kwargs):
         .first()
     )
     schedule_refresh([occupation_id])
+
+
+@receiver([post_save, post_delete], sender=SkillStandard)
+def standard_changed(sender, instance, **kwargs):
+    # A standard linked to an occupation brings its requirements' text to its search document.
+    schedule_refresh([instance.occupation_id])
 
 
 @receiver(post_save, sender=Quote)

@@ -36,6 +36,11 @@ urlpatterns = [
         views.OccupationDetailView.as_view(),
         name="occupation-detail",
     ),
+    path(
+        "standards/<slug:key>/compare/",
+        views.StandardCompareView.as_view(),
+        name="standard-compare",
+    ),
     path("announcements/", views.AnnouncementListView.as_view(), name="announcement-list"),
     path(
         "announcements/<slug:key>/",

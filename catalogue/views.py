@@ -16,18 +16,20 @@ from .exports import export_response, table_csv_response
 from .filters import OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
-from .models import Announcement, Figure, MajorGroup, Occupation, Quote, Source
+from .models import Announcement, Figure, MajorGroup, Occupation, Quote, SkillStandard, Source
 from .querysets import (
     RowsByKey,
     attach_standard_outlines,
     autocomplete,
     classification_tree,
+    record_parts,
     visible_occupations,
 )
 from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
 from .seo import occupation_json_ld
+from .standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
 # What a database that is down, restarting or unreachable raises.
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -48,21 +50,23 @@ class HomeView(TemplateView):
             .annotate(n=Count("pk"))
             .values_list("major", "n")
         )
+        # Occupations proposed in a public consultation are not counted as occupations; they
+        # are among the few uncoded rows, so this reads only those.
+        proposed = visible.filter(code=None, kind=Occupation.Kind.PROPOSED).count()
         major_groups = list(MajorGroup.objects.order_by("code"))
         for group in major_groups:
             group.occupation_count = per_major.get(group.code, 0)
         return super().get_context_data(
             major_groups=major_groups,
-            occupation_count=sum(per_major.values()),
+            occupation_count=sum(per_major.values()) - proposed,
             announcements=Announcement.objects.annotate(
                 occupation_count=Count("occupations", filter=Q(occupations__in=visible))
             ).order_by("-date", "-batch_number")[:5],
             figures=Figure.objects.filter(featured=True)
             .select_related("source")
             .order_by("source__key", "position")[:4],
-            # The hint on loading the whole classification, until something has been imported.
-            seed_only=not settings.CATALOGUE_DATA_DIR
-            and not Occupation.objects.filter(imported_at__isnull=False).exists(),
+            # The hint on importing the reference data, until something has been imported.
+            seed_only=not Occupation.objects.filter(imported_at__isnull=False).exists(),
             **kwargs,
         )
 
@@ -200,8 +204,40 @@ class OccupationDetailView(DetailView):
             .select_related("history_user")
             .first(),
             json_ld=occupation_json_ld(self.object, self.request),
+            **record_parts(self.object),
             **kwargs,
         )
+
+
+class StandardCompareView(DetailView):
+    """One standard's levels in columns, functions aligned, weights beside: ?levels=5,3."""
+
+    template_name = "catalogue/standard_compare.html"
+    context_object_name = "standard"
+    slug_field = "key"
+    slug_url_kwarg = "key"
+
+    def get_queryset(self):
+        return SkillStandard.objects.visible_to(self.request.user).select_related(
+            "occupation", "source", "text_source", "weights_source"
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        attach_outlines([self.object])
+        context = {"standard": self.object, "occupation": self.object.occupation}
+        try:
+            levels = chosen_levels(self.object, request.GET.get("levels"))
+        except LevelChoiceError as error:
+            context["error"] = str(error)
+            return self.render_to_response(self.get_context_data(**context), status=400)
+        context.update(
+            levels=levels,
+            rows=comparison(levels),
+            totals=[sum(w.weight_pct for w in lv.weight_rows) for lv in levels],
+            extracted=any(lv.outline_functions for lv in levels),
+        )
+        return self.render_to_response(self.get_context_data(**context))
 
 
 class AnnouncementListView(ListView):
@@ -223,7 +259,9 @@ class AnnouncementDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Announcement.objects.prefetch_related(visible_occupations(self.request.user))
+        return Announcement.objects.select_related("source").prefetch_related(
+            visible_occupations(self.request.user)
+        )
 
 
 class SourceDetailView(DetailView):

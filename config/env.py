@@ -34,6 +34,28 @@ def flag(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
+def path(name: str, default: Path) -> Path:
+    value = get(name)
+    return Path(value).expanduser() if value else default
+
+
+def local_secret_key() -> str:
+    """SECRET_KEY when set, else a random key made once for this checkout and kept under
+    .data/ (git-ignored): a site served on this machine needs no setting, and no key is
+    shared by every clone."""
+    value = get("SECRET_KEY")
+    if value:
+        return value
+    key_file = BASE_DIR / ".data" / "secret_key"
+    if not key_file.is_file():
+        import secrets
+
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def csv_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (get(name) or default).split(",") if item.strip()]
 

@@ -94,6 +94,7 @@ class SkillStandardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.SkillStandard
 
+    key = factory.Sequence(lambda n: f"standard-{n}")
     occupation = factory.SubFactory(OccupationFactory)
     title = "国家职业技能标准"
     edition = factory.Sequence(lambda n: f"{2000 + n}年版")
@@ -105,7 +106,13 @@ def build_standard_outline(standard, *, levels=5, functions=2, contents=2, requi
         standard_level = models.StandardLevel.objects.create(standard=standard, level=level)
         for f in range(functions):
             function = models.OccupationalFunction.objects.create(
-                level=standard_level, position=f, name_zh=f"职业功能{level}-{f}"
+                level=standard_level, position=f, number=str(f + 1), name_zh=f"职业功能{level}-{f}"
+            )
+            models.FunctionWeight.objects.create(
+                level=standard_level,
+                position=f,
+                function_zh=function.name_zh,
+                weight_pct=100 // functions,
             )
             for c in range(contents):
                 content = models.WorkContent.objects.create(

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from catalogue.models import (
     AlternateTitle,
+    FunctionWeight,
     Occupation,
     OccupationalFunction,
     OccupationTask,
@@ -32,6 +33,7 @@ class AdminPagesTests(TestCase):
         standard = SkillStandard.objects.first()
         level = StandardLevel.objects.create(standard=standard, level=3)
         function = OccupationalFunction.objects.create(level=level, name_zh="职业功能")
+        FunctionWeight.objects.create(level=level, function_zh="职业功能", weight_pct=100)
         content = WorkContent.objects.create(function=function, name_zh="工作内容")
         Requirement.objects.create(work_content=content, kind="skill", text_zh="能够")
         OccupationTask.objects.create(occupation=standard.occupation, text_zh="任务")
@@ -141,7 +143,12 @@ class AdminCurationTests(TestCase):
             "code": occupation.code or "",
             "minor_group": occupation.minor_group_id or "",
             "name_zh": occupation.name_zh,
+            "name_zh_origin": occupation.name_zh_origin,
             "name_en": occupation.name_en,
+            "name_en_origin": occupation.name_en_origin,
+            "name_en_review": occupation.name_en_review,
+            "definition_en_origin": occupation.definition_en_origin,
+            "definition_en_review": occupation.definition_en_review,
             "slug": occupation.slug,
             "status": occupation.status,
             "definition_zh": occupation.definition_zh,
@@ -165,11 +172,18 @@ class AdminCurationTests(TestCase):
         inline_rows = {
             "alternate_titles": (
                 occupation.alternate_titles.all(),
-                ["title", "language", "source"],
+                ["title", "language", "kind", "source"],
             ),
             "job_types": (
                 occupation.job_types.all(),
-                ["name_zh", "name_en", "position", "announcement"],
+                [
+                    "name_zh",
+                    "name_en",
+                    "name_en_origin",
+                    "name_en_review",
+                    "position",
+                    "announcement",
+                ],
             ),
             "skill_standards": (
                 occupation.skill_standards.all(),

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from catalogue.models import OccupationTask, SkillStandard, StandardLevel
 
-from .factories import build_standard_outline
+from .factories import SourceFactory, build_standard_outline
 from .helpers import index_for_search, snapshot
 from .search_corpus import build_competitors
 
@@ -207,6 +207,7 @@ def empty_catalogue():
     for model in [
         models.Quote,
         models.Figure,
+        models.SkillStandard,
         models.Occupation,
         models.Announcement,
         models.MinorGroup,
@@ -271,7 +272,7 @@ class ExportTests(ApiTestCase):
 
 class ListExportTests(ApiTestCase):
     def test_every_api_list_streams_csv_and_jsonl(self):
-        for name, count in [("quotes", 9), ("figures", 15), ("announcements", 3), ("sources", 3)]:
+        for name, count in [("quotes", 9), ("figures", 15), ("announcements", 3), ("sources", 4)]:
             for export_format in ["csv", "jsonl"]:
                 with self.subTest(endpoint=name, format=export_format):
                     response = self.client.get(f"{API}/{name}/", {"format": export_format})
@@ -304,3 +305,74 @@ class ListExportTests(ApiTestCase):
             f"{API}/quotes/", {"format": "jsonl"}, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
         )
         self.assertEqual(api.status_code, 304)
+
+
+class ProvenanceApiTests(ApiTestCase):
+    """The API says where each part of a record comes from, as the page does."""
+
+    def test_detail_gives_origins_flags_and_each_parts_source(self):
+        from catalogue.models import Occupation
+
+        trainer = Occupation.objects.get(slug="ai-trainer")
+        source = SourceFactory(key="final-edition")
+        OccupationTask.objects.create(
+            occupation=trainer, position=2, text_zh="二", source=source, note="stray characters"
+        )
+        OccupationTask.objects.create(occupation=trainer, position=1, text_zh="一", source=source)
+        data = self.get(f"{API}/occupations/ai-trainer/")
+        self.assertEqual(
+            (data["name_zh_origin"], data["name_en_origin"]), ("official", "source_article")
+        )
+        self.assertEqual(
+            data["data_flags"],
+            [
+                {
+                    "code": "draft_edition",
+                    "label": "from the draft edition; may differ from the final book",
+                }
+            ],
+        )
+        self.assertEqual([t["text_zh"] for t in data["tasks"]], ["一", "二"])
+        self.assertEqual(data["tasks"][1]["note"], "stray characters")
+        self.assertEqual(data["tasks"][0]["source"]["key"], "final-edition")
+        job_type = data["job_types"][0]
+        self.assertEqual(job_type["source"]["key"], "kangvcar-jobe-ontology-catalog-occupations-py")
+        self.assertEqual(job_type["name_en_origin"], "catalogue_translation")
+        self.assertEqual(data["alternate_titles"][0]["kind"], "source_article")
+
+    def test_announcements_give_status_document_and_dates_with_sources(self):
+        from catalogue.models import Announcement
+
+        Announcement.objects.filter(key="batch-2").update(
+            document_number="人社厅发〔2020〕17号",
+            official_url="https://example.org/notice",
+            date_source="the batch list",
+            other_date="2020-02-25",
+            other_date_source="JobE, a fallback date",
+        )
+        data = self.get(f"{API}/announcements/batch-2/")
+        self.assertEqual(
+            {k: data[k] for k in ["status", "document_number", "official_url", "other_date"]},
+            {
+                "status": "published",
+                "document_number": "人社厅发〔2020〕17号",
+                "official_url": "https://example.org/notice",
+                "other_date": "2020-02-25",
+            },
+        )
+        self.assertEqual(data["other_date_source"], "JobE, a fallback date")
+
+    def test_exports_carry_the_tasks_in_order(self):
+        from catalogue.models import Occupation
+
+        trainer = Occupation.objects.get(slug="ai-trainer")
+        OccupationTask.objects.create(occupation=trainer, position=2, text_zh="评测算法")
+        OccupationTask.objects.create(occupation=trainer, position=1, text_zh="标注数据")
+        response = self.client.get("/occupations/export.csv", {"q": "人工智能训练师"})
+        text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+        row = next(r for r in csv.DictReader(io.StringIO(text)) if r["slug"] == "ai-trainer")
+        self.assertEqual(row["tasks"], "标注数据\n评测算法")
+        jsonl = self.client.get(f"{API}/occupations/", {"q": "人工智能训练师", "format": "jsonl"})
+        lines = b"".join(jsonl.streaming_content).decode("utf-8").splitlines()
+        record = next(json.loads(line) for line in lines if '"ai-trainer"' in line)
+        self.assertEqual(record["tasks"], ["标注数据", "评测算法"])

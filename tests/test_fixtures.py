@@ -2,7 +2,6 @@
 
 import csv
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from catalogue.models import Figure, Occupation, Quote, SkillStandard, Source
 from .helpers import snapshot
 
 SEEDS_DIR = settings.BASE_DIR.parent / "shared" / "seeds"
-DATA_DIR = Path(os.environ.get("CATALOGUE_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
+DATA_DIR = Path(settings.CATALOGUE_DATA_DIR)
 
 
 class SeedFixtureTests(TestCase):
@@ -99,14 +98,22 @@ class SeedFixtureTests(TestCase):
             {"数据标注员"},
         )
 
-    def test_skill_standards_say_what_is_missing(self):
+    def test_skill_standards_meet_osta_list_and_claim_no_date_or_number(self):
         standards = SkillStandard.objects.select_related("occupation")
         self.assertEqual(
-            {s.occupation.code for s in standards}, {"4-01-06-02", "4-04-05-05", "4-04-04-04"}
+            {(s.occupation.code, s.key, s.osta_id) for s in standards},
+            {
+                ("4-01-06-02", "osta-457", 457),
+                ("4-04-05-05", "osta-453", 453),
+                ("4-04-04-04", "osta-456", 456),
+            },
         )
         for standard in standards:
-            self.assertTrue(standard.missing)
-            self.assertFalse(standard.levels.exists())  # no level text without the real standard
+            # The article says only that the ministry issued them: no date or number without
+            # the list's import, and no level text without the standard.
+            self.assertIsNone(standard.issued_on)
+            self.assertEqual(standard.document_number, "")
+            self.assertFalse(standard.levels.exists())
 
     @pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="shared/seeds is not beside the project")
     def test_archived_text_is_the_seed_article_unchanged(self):
@@ -121,7 +128,7 @@ class SeedFixtureTests(TestCase):
                 )
 
     @pytest.mark.skipif(
-        not (DATA_DIR / "cn_occupations_2022.csv").is_file(), reason="no CATALOGUE_DATA_DIR"
+        not (DATA_DIR / "cn_occupations_2022.csv").is_file(), reason="no data folder"
     )
     def test_seed_occupations_agree_with_the_classification(self):
         with open(DATA_DIR / "cn_occupations_2022.csv", encoding="utf-8", newline="") as f:

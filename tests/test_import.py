@@ -1,11 +1,10 @@
 """The classification and announcement imports, on small files each test writes itself,
-and on the real public data when CATALOGUE_DATA_DIR is set."""
+and on the real public data in data/ (or CATALOGUE_DATA_DIR's)."""
 
-import os
 from io import StringIO
 from pathlib import Path
 
-import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase
@@ -403,12 +402,11 @@ class SeedAndImportAgreeTests(ImportTestCase):
         self.assertEqual(Occupation.objects.filter(name_zh="人工智能训练师").count(), 1)
 
 
-DATA_DIR = os.environ.get("CATALOGUE_DATA_DIR")
+DATA_DIR = str(settings.CATALOGUE_DATA_DIR)
 
 
-@pytest.mark.skipif(not DATA_DIR, reason="CATALOGUE_DATA_DIR is not set")
 class RealDataTests(TestCase):
-    """The public reference data itself (shared/data), imported on top of the seed."""
+    """The public reference data itself (data/), imported on top of the seed."""
 
     fixtures = ["seed"]
 

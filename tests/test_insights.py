@@ -20,13 +20,18 @@ class InsightsPageTests(TestCase):
     def test_every_chart_is_an_svg_image_with_a_name_a_table_and_a_csv(self):
         response = self.client.get("/insights/")
         page = response.content.decode()
-        charts = re.findall(r'<svg class="chart"[^>]*role="img" aria-labelledby="(\w+)-title', page)
-        self.assertEqual(charts, ["batches", "groups", "standards", "figures", "percentages"])
+        charts = re.findall(
+            r'<svg class="chart"[^>]*role="img" aria-labelledby="([\w-]+)-title', page
+        )
+        self.assertEqual(
+            charts,
+            ["batches", "groups", "standards", "standards-per-year", "figures", "percentages"],
+        )
         for slug in charts:
             self.assertIn(f'<title id="{slug}-title">', page)
             self.assertIn(f'<desc id="{slug}-desc">', page)
             self.assertIn(f'href="/insights/{slug}.csv"', page)
-        self.assertEqual(page.count("<table>"), 6)
+        self.assertEqual(page.count("<table>"), 7)
         self.assertNotIn('<script src="http', page)
 
     def test_batch_chart_counts_the_published_occupations_of_each_batch(self):
@@ -53,10 +58,16 @@ class InsightsPageTests(TestCase):
         rows = self.csv("standards")
         self.assertEqual(
             rows[0][2:],
-            ["Occupations in the catalogue", "With a skill standard", "With level content"],
+            [
+                "Occupations in the catalogue",
+                "With a skill standard",
+                "With a weight table",
+                "With level-by-level requirements",
+            ],
         )
         self.assertEqual(sum(int(row[3]) for row in rows[1:]), 3)
         self.assertEqual(sum(int(row[4]) for row in rows[1:]), 0)
+        self.assertEqual(sum(int(row[5]) for row in rows[1:]), 0)
 
     def test_figures_are_cited_with_their_excerpt(self):
         rows = self.csv("figures")

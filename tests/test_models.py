@@ -134,3 +134,16 @@ class OccupationStrTests(TestCase):
         )
         self.assertEqual(str(occupation), "人工智能训练师 (AI trainer)")
         self.assertEqual(occupation.get_absolute_url(), "/occupations/ai-trainer/")
+
+
+def test_no_help_text_shows_a_document_number_without_its_source():
+    """An example like 人社厅发〔2020〕17号 reads as a fact: help texts give none."""
+    import re
+
+    from django.apps import apps
+
+    document_number = re.compile(r"〔\d{4}〕\s*\d+\s*号")
+    for model in apps.get_app_config("catalogue").get_models():
+        for field in model._meta.get_fields():
+            text = str(getattr(field, "help_text", ""))
+            assert not document_number.search(text), f"{model.__name__}.{field.name}: {text}"

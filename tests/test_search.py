@@ -242,9 +242,9 @@ class SearchIndexTests(TestCase):
                 )
         with CaptureQueriesContext(connection) as queries:
             page = rows[25:50]
-        self.assertEqual(len(queries), 1)
-        with self.assertNumQueries(0):  # the list's joins came with the rows
-            [(o.minor_group, o.announcement) for o in page]
+        self.assertEqual(len(queries), 2)  # the rows, then their skill standards
+        with self.assertNumQueries(0):  # the list's joins and standards came with the rows
+            [(o.minor_group, o.announcement, list(o.skill_standards.all())) for o in page]
         # The sort over every match carries keys: the joins and columns are for 25 rows only.
         keys = re.search(r"IN \((SELECT .*? LIMIT 25 OFFSET 25)\)", queries[0]["sql"]).group(1)
         self.assertNotIn("JOIN", keys)

@@ -73,7 +73,7 @@ def test_every_variable_read_is_in_env_example():
     code = "".join(
         p.read_text() for p in [*root.glob("config/*.py"), *root.glob("config/settings/*.py")]
     )
-    read = set(re.findall(r'env\.(?:get|require|flag|csv_list)\(\s*"([A-Z_]+)"', code))
+    read = set(re.findall(r'env\.(?:get|require|flag|csv_list|path)\(\s*"([A-Z_]+)"', code))
     read |= set(re.findall(r'(?<![.\w])(?:get|require|flag)\(\s*"([A-Z_]+)"', code))
     documented = set(re.findall(r"^([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     assert read, "no variables found: the pattern is out of date"

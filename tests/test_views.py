@@ -3,6 +3,7 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from catalogue.models import AlternateTitle, JobType, Occupation, OccupationTask, StandardLevel
 
@@ -24,26 +25,20 @@ class SeededPagesTests(TestCase):
     def setUpTestData(cls):
         index_for_search()
 
-    @override_settings(CATALOGUE_DATA_DIR=None)
     def test_home_shows_search_groups_announcements_and_figures(self):
         response = self.client.get("/")
         self.assertContains(response, 'role="search"')
         self.assertContains(response, "社会生产服务和生活服务人员")
         self.assertContains(response, "第二批 16个新职业")
         self.assertContains(response, "200,000,000")
-        self.assertContains(response, "CATALOGUE_DATA_DIR")
+        self.assertContains(response, "manage.py import_data")
 
-    @override_settings(CATALOGUE_DATA_DIR="/srv/data")
-    def test_home_drops_the_hint_when_the_data_is_configured(self):
-        self.assertNotContains(self.client.get("/"), "CATALOGUE_DATA_DIR")
-
-    @override_settings(CATALOGUE_DATA_DIR=None)
     def test_home_drops_the_hint_once_the_classification_was_imported(self):
         from django.utils import timezone
 
         Occupation.objects.filter(slug="ai-trainer").update(imported_at=timezone.now())
         response = self.client.get("/")
-        self.assertNotContains(response, "CATALOGUE_DATA_DIR")
+        self.assertNotContains(response, "manage.py import_data")
         self.assertContains(response, 'href="/announcements/batch-3/"')
 
     def test_list_is_paginated_in_code_order(self):
@@ -79,8 +74,8 @@ class SeededPagesTests(TestCase):
         self.assertContains(response, "数据标注员")
         self.assertContains(response, "Liu Xiaowei")
         self.assertContains(response, "I like to be called an AI trainer.")
-        self.assertContains(response, "国家职业技能标准 人工智能训练师")
-        self.assertContains(response, "Not yet in the catalogue")
+        self.assertContains(response, "National vocational skill standard")
+        self.assertContains(response, "Its issue date and document number are not in the catalogue")
         self.assertContains(
             response,
             reverse("catalogue:source-detail", args=["internet-plus-new-employment-space"]),
@@ -144,9 +139,9 @@ class DetailQueryCountTests(TestCase):
         self.assertEqual(StandardLevel.objects.filter(standard__occupation=full).count(), 10)
 
         self.assertEqual(self.count_queries(full), self.count_queries(empty))
-        # Without any standard, the outline's four queries are not run at all.
+        # Without any standard, the outline's five queries are not run at all.
         without = OccupationFactory(code="4-04-05-03")
-        self.assertEqual(self.count_queries(without), self.count_queries(empty) - 4)
+        self.assertEqual(self.count_queries(without), self.count_queries(empty) - 5)
         response = self.client.get(full.get_absolute_url())
         self.assertContains(response, "工种29")
         self.assertContains(response, "五级/初级工")
@@ -219,14 +214,17 @@ class ImportedRecordPagesTests(TestCase):
         listed = self.client.get(reverse("catalogue:occupation-list"), {"q": "区块链"})
         self.assertContains(listed, "No curated English name yet")
 
-    def test_data_issues_are_shown_to_curators_only(self):
+    def test_data_issues_are_shown_to_everyone_and_curation_notes_to_curators(self):
         url = self.unnamed.get_absolute_url()
-        self.assertNotContains(self.client.get(url), "from the draft edition")
-        staff = get_user_model().objects.create_user("staff", is_staff=True)
-        self.client.force_login(staff)
+        Occupation.objects.filter(pk=self.unnamed.pk).update(curation_notes="Check the code.")
         response = self.client.get(url)
+        self.assertContains(response, "Known problems of this record")
         self.assertContains(response, "from the draft edition")
         self.assertContains(response, "checked against page 217")
+        self.assertNotContains(response, "Check the code.")
+        staff = get_user_model().objects.create_user("staff", is_staff=True)
+        self.client.force_login(staff)
+        self.assertContains(self.client.get(url), "Check the code.")
 
     def test_detail_names_who_curated_it_last(self):
         user = get_user_model().objects.create_user("mei")
@@ -262,3 +260,99 @@ class ListPagesQueryCountTests(TestCase):
             occupation = OccupationFactory(code=f"4-04-05-{n + 60}", announcement=batch)
             quote.occupations.add(occupation)
         self.assertEqual([self.count(url) for url in urls], before)
+
+
+class ProvenancePagesTests(TestCase):
+    """Each part of a record names where it comes from, on the public page."""
+
+    fixtures = ["seed"]
+
+    def test_chinese_names_the_catalogue_translated_are_marked_as_such(self):
+        role = self.client.get("/occupations/job-information-auditor/")
+        self.assertContains(role, "Chinese name: the catalogue's translation")
+        self.assertContains(role, "<dt>Chinese name</dt><dd>catalogue translation</dd>", html=True)
+        official = self.client.get("/occupations/ai-trainer/")
+        self.assertNotContains(official, "Chinese name: the catalogue")
+
+    def test_every_english_name_says_where_it_comes_from(self):
+        for slug, origin in [
+            ("ai-trainer", "source article"),
+            ("all-media-operator", "catalogue translation, unreviewed"),
+            ("shared-employees", "curator"),
+        ]:
+            with self.subTest(slug=slug):
+                response = self.client.get(f"/occupations/{slug}/")
+                self.assertContains(response, f"<dt>English name</dt><dd>{origin}</dd>", html=True)
+
+    def test_no_record_claims_it_was_curated_from_seed_data(self):
+        imported = OccupationFactory(imported_at=timezone.now())
+        for url in ["/occupations/ai-trainer/", imported.get_absolute_url()]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertNotContains(response, "seed data")
+                self.assertContains(response, "not edited by a curator")
+
+    def test_a_final_edition_definition_says_so(self):
+        source = SourceFactory(key="final", title="中华人民共和国职业分类大典（2022年版）")
+        occupation = OccupationFactory(
+            definition_zh="从事数据库运行管理的人员。",
+            definition_source=source,
+            data_issues=["definition_cut"],
+        )
+        response = self.client.get(occupation.get_absolute_url())
+        self.assertContains(response, "the draft&#x27;s definition is cut short")
+        self.assertContains(response, 'href="/sources/final/"')
+
+    def test_a_proposed_occupation_is_marked_and_not_in_the_classification(self):
+        from catalogue.models import Announcement
+
+        counted_before = self.client.get("/").context["occupation_count"]
+        batch = Announcement.objects.create(
+            key="batch-8",
+            batch_number=8,
+            label="第八批（公示中）",
+            status=Announcement.Status.PUBLIC_CONSULTATION,
+            comment_start="2026-07-02",
+            comment_end="2026-07-17",
+        )
+        proposed = OccupationFactory(
+            kind=Occupation.Kind.PROPOSED, code=None, minor_group=None, announcement=batch
+        )
+        index_for_search()
+        uncoded_before = self.client.get("/classification/").context["uncoded"]
+        page = self.client.get(proposed.get_absolute_url())
+        self.assertContains(page, "Proposed occupation, not part of the classification.")
+        self.assertContains(page, "public consultation 2026-07-02 to 2026-07-17")
+        self.assertContains(self.client.get(batch.get_absolute_url()), "Under public consultation")
+        listed = self.client.get(reverse("catalogue:occupation-list"), {"q": proposed.name_zh})
+        self.assertContains(listed, "proposed: under public consultation")
+        self.assertEqual(self.client.get("/").context["occupation_count"], counted_before)
+        proposed.delete()
+        self.assertEqual(self.client.get("/classification/").context["uncoded"], uncoded_before)
+
+    def test_the_announcement_page_gives_document_status_address_and_both_dates(self):
+        from catalogue.models import Announcement
+
+        Announcement.objects.filter(key="batch-2").update(
+            document_number="人社厅发〔2020〕17号",
+            official_url="https://example.org/notice",
+            date_source="cn_new_occupations.csv: 新华社",
+            other_date="2020-02-25",
+            other_date_source="JobE, a fallback date",
+        )
+        response = self.client.get("/announcements/batch-2/")
+        self.assertContains(response, "人社厅发〔2020〕17号")
+        self.assertContains(response, "<dt>Status</dt><dd>published</dd>", html=True)
+        self.assertContains(response, 'href="https://example.org/notice"')
+        self.assertContains(response, "Source of this date: cn_new_occupations.csv: 新华社")
+        self.assertContains(response, "2020-02-25")
+        self.assertContains(response, "JobE, a fallback date")
+
+    def test_figures_say_what_their_source_says(self):
+        from catalogue.models import Figure
+
+        fuzhou = Figure.objects.get(place="Fuzhou", unit="people")
+        self.assertIn("reports it carried out", fuzhou.counts)
+        for figure in Figure.objects.filter(excerpt__contains="34.63 million"):
+            with self.subTest(value=figure.value):
+                self.assertIn("Research Report on short video platforms", figure.counts)

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalogue.models import (
+    AlternateTitle,
     Announcement,
     Figure,
     Occupation,
@@ -49,14 +50,31 @@ class OccupationRefSerializer(LinkedSerializer):
         fields = ["code", "slug", "name_zh", "name_en", "url", "html_url"]
 
 
+class StandardRefSerializer(serializers.Serializer):
+    """An occupation's newest standard, as lists and downloads carry it."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    issued_on = serializers.DateField(allow_null=True)
+    document_number = serializers.CharField(allow_blank=True)
+
+
 class OccupationListItemSerializer(OccupationRefSerializer):
     minor_group = serializers.CharField(source="minor_group_id", allow_null=True)
+    skill_standard = serializers.SerializerMethodField(
+        help_text="The newest national skill standard, if any: title, date, document number."
+    )
     snippet = serializers.SerializerMethodField(
         help_text="The matched text with <mark> around the matches (HTML-escaped); searches only."
     )
 
     class Meta(OccupationRefSerializer.Meta):
-        fields = [*ROW_FIELDS, "minor_group", "url", "html_url", "snippet"]
+        fields = [*ROW_FIELDS, "minor_group", "skill_standard", "url", "html_url", "snippet"]
+
+    @extend_schema_field(StandardRefSerializer(allow_null=True))
+    def get_skill_standard(self, occupation) -> dict | None:
+        standards = occupation.skill_standards.all()
+        return StandardRefSerializer(standards[0]).data if standards else None
 
     def get_snippet(self, occupation) -> str | None:
         snippet = self.context.get("snippets", {}).get(occupation.pk)
@@ -95,8 +113,25 @@ class GroupRefSerializer(serializers.Serializer):
     name_en = serializers.CharField(allow_blank=True)
 
 
+class DataFlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+def data_flags(obj) -> list[dict]:
+    """A record's known problems, each with the words the page shows for it."""
+    from catalogue.models import DataIssue
+
+    return [
+        {"code": issue, "label": str(DataIssue(issue).label)}
+        for issue in obj.data_issues
+        if issue in DataIssue.values
+    ]
+
+
 class AnnouncementRefSerializer(LinkedSerializer):
     api_view, lookup_field = "api:announcement-detail", "key"
+    data_flags = serializers.SerializerMethodField(help_text="data_issues, with their labels.")
 
     class Meta:
         model = Announcement
@@ -108,19 +143,39 @@ class AnnouncementRefSerializer(LinkedSerializer):
             "date",
             "date_precision",
             "issuing_body",
+            "status",
             "document_number",
+            "document_in_source",
+            "official_url",
+            "comment_url",
+            "comment_start",
+            "comment_end",
+            "date_source",
+            "other_date",
+            "other_date_precision",
+            "other_date_source",
+            "occupations_listed",
+            "job_types_listed",
             "source_urls",
             "data_issues",
+            "data_flags",
             "url",
             "html_url",
         ]
 
+    @extend_schema_field(DataFlagSerializer(many=True))
+    def get_data_flags(self, obj) -> list[dict]:
+        return data_flags(obj)
+
 
 class AnnouncementSerializer(AnnouncementRefSerializer):
     occupations = OccupationRefSerializer(many=True)
+    source = SourceRefSerializer(
+        allow_null=True, help_text="Where the document number, status and dates come from."
+    )
 
     class Meta(AnnouncementRefSerializer.Meta):
-        fields = [*AnnouncementRefSerializer.Meta.fields, "occupations"]
+        fields = [*AnnouncementRefSerializer.Meta.fields, "source", "occupations"]
 
 
 class QuoteSerializer(serializers.ModelSerializer):
@@ -171,11 +226,18 @@ class SourceSerializer(SourceRefSerializer):
 
 
 class RequirementSerializer(serializers.Serializer):
+    number = serializers.CharField(allow_blank=True)
     text_zh = serializers.CharField()
     text_en = serializers.CharField(allow_blank=True)
+    structure_ok = serializers.BooleanField(
+        help_text="False where the extracted structure is known to be wrong (see note)."
+    )
+    note = serializers.CharField(allow_blank=True, help_text="Known problems, as extracted.")
+    source_line = serializers.CharField(allow_blank=True)
 
 
 class WorkContentSerializer(serializers.Serializer):
+    number = serializers.CharField(allow_blank=True)
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
     skill_requirements = RequirementSerializer(many=True)
@@ -183,42 +245,124 @@ class WorkContentSerializer(serializers.Serializer):
 
 
 class FunctionSerializer(serializers.Serializer):
-    name_zh = serializers.CharField()
+    number = serializers.CharField(allow_blank=True)
+    name_zh = serializers.CharField(allow_blank=True, help_text="Empty where the text has none.")
     name_en = serializers.CharField(allow_blank=True)
     work_contents = WorkContentSerializer(many=True, source="outline_contents")
 
 
+class WeightSerializer(serializers.Serializer):
+    function_zh = serializers.CharField(help_text="As parsed from the standard's PDF.")
+    function_en = serializers.CharField(allow_blank=True)
+    weight_pct = serializers.IntegerField()
+    has_artefacts = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+
+
 class LevelSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="5 to 1 (五级 to 一级), or T1 to T3 (初级 to 高级).")
+    scheme = serializers.CharField(help_text="L: five levels; T: three levels.")
     level = serializers.IntegerField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField()
+    weights = WeightSerializer(many=True, source="weight_rows")
+    weight_total = serializers.SerializerMethodField()
+    weights_sum_to_100 = serializers.SerializerMethodField()
+    content_status = serializers.CharField(
+        allow_blank=True,
+        help_text="extracted (by a parser, not yet checked against the PDF), edited, pasted, "
+        "checked, or empty without an outline.",
+    )
+    content_source = serializers.CharField(allow_blank=True)
     functions = FunctionSerializer(many=True, source="outline_functions")
+
+    def get_weight_total(self, level) -> int | None:
+        return sum(w.weight_pct for w in level.weight_rows) if level.weight_rows else None
+
+    def get_weights_sum_to_100(self, level) -> bool | None:
+        total = self.get_weight_total(level)
+        return None if total is None else total == 100
 
 
 class SkillStandardSerializer(serializers.Serializer):
+    key = serializers.CharField()
     title = serializers.CharField()
-    number = serializers.CharField(allow_blank=True)
+    title_en = serializers.CharField(allow_blank=True)
+    osta_id = serializers.IntegerField(allow_null=True)
+    code_in_standard = serializers.CharField(allow_blank=True)
+    code_differs = serializers.BooleanField(
+        allow_null=True, help_text="Whether the printed code is not the occupation's 2022 code."
+    )
+    issued_on = serializers.DateField(allow_null=True)
+    document_number = serializers.CharField(allow_blank=True)
     edition = serializers.CharField(allow_blank=True)
     issuing_body = serializers.CharField(allow_blank=True)
-    issued_on = serializers.DateField(allow_null=True)
+    match_method = serializers.CharField(allow_blank=True)
     missing = serializers.CharField(allow_blank=True, help_text="What the record still lacks.")
     source = SourceRefSerializer(allow_null=True)
+    source_reference = serializers.CharField(allow_blank=True)
+    weights_source = SourceRefSerializer(allow_null=True)
+    weights_file = serializers.CharField(allow_blank=True)
+    text_source = SourceRefSerializer(allow_null=True)
+    compare_url = serializers.SerializerMethodField()
     levels = LevelSerializer(many=True, source="outline_levels")
+
+    def get_compare_url(self, standard) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:standard-compare", kwargs={"key": standard.key})
+        )
+
+
+class ComparedFunctionSerializer(serializers.Serializer):
+    function_zh = serializers.CharField(allow_blank=True)
+    function_en = serializers.CharField(allow_blank=True)
+    weights = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Per compared level, in order: the function's weight, or null.",
+    )
+    functions = serializers.ListField(
+        child=FunctionSerializer(allow_null=True),
+        help_text="Per compared level, in order: the function's outline, or null.",
+    )
+
+
+class StandardComparisonSerializer(serializers.Serializer):
+    standard = SkillStandardSerializer()
+    occupation = OccupationRefSerializer(allow_null=True)
+    levels = serializers.ListField(child=serializers.CharField(), help_text="Level keys, in order.")
+    rows = ComparedFunctionSerializer(many=True)
 
 
 class TaskSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
     text_zh = serializers.CharField(allow_blank=True)
     text_en = serializers.CharField(allow_blank=True)
+    text_en_origin = serializers.CharField(allow_blank=True)
+    text_en_review = serializers.CharField()
+    note = serializers.CharField(allow_blank=True, help_text="Known problems of the text.")
+    source = SourceRefSerializer(allow_null=True)
 
 
 class AlternateTitleSerializer(serializers.Serializer):
     title = serializers.CharField()
     language = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=AlternateTitle.Kind.choices,
+        help_text="job_ad: a title job ads use, as one author mapped it; not an official name.",
+    )
+    note = serializers.CharField(allow_blank=True)
+    source = SourceRefSerializer(allow_null=True)
 
 
 class JobTypeSerializer(serializers.Serializer):
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = serializers.CharField(allow_blank=True)
+    name_en_review = serializers.CharField()
+    code_in_source = serializers.CharField(allow_blank=True)
+    announced_in = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    source = SourceRefSerializer(allow_null=True)
 
 
 class QuoteInOccupationSerializer(QuoteSerializer):
@@ -237,6 +381,11 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
     classification_path = serializers.SerializerMethodField()
     announcement = AnnouncementRefSerializer(allow_null=True)
     source = SourceRefSerializer(allow_null=True)
+    definition_source = SourceRefSerializer(
+        allow_null=True,
+        help_text="Where the Chinese definition comes from when not from the record's source.",
+    )
+    data_flags = serializers.SerializerMethodField(help_text="data_issues, with their labels.")
     tasks = TaskSerializer(many=True)
     alternate_titles = AlternateTitleSerializer(many=True)
     job_types = JobTypeSerializer(many=True)
@@ -247,10 +396,20 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
 
     class Meta(OccupationListItemSerializer.Meta):
         fields = [
-            *[f for f in OccupationListItemSerializer.Meta.fields if f != "snippet"],
+            *[
+                f
+                for f in OccupationListItemSerializer.Meta.fields
+                if f not in {"snippet", "skill_standard"}
+            ],
             "classification_path",
+            "name_zh_origin",
+            "name_en_origin",
+            "name_en_review",
             "definition_zh",
+            "definition_source",
             "definition_en",
+            "definition_en_origin",
+            "definition_en_review",
             "tasks",
             "alternate_titles",
             "job_types",
@@ -263,9 +422,15 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
             "source_page",
             "record_origin",
             "origin_file",
+            "source_notes",
             "data_issues",
+            "data_flags",
             "updated_at",
         ]
+
+    @extend_schema_field(DataFlagSerializer(many=True))
+    def get_data_flags(self, occupation) -> list[dict]:
+        return data_flags(occupation)
 
     @extend_schema_field(GroupRefSerializer(many=True))
     def get_classification_path(self, occupation) -> list[dict]:

@@ -8,6 +8,8 @@ app_name = "api"
 urlpatterns = [
     path("occupations/", views.OccupationList.as_view(), name="occupation-list"),
     path("occupations/<slug:slug>/", views.OccupationDetail.as_view(), name="occupation-detail"),
+    path("standards/<slug:key>/", views.StandardDetail.as_view(), name="standard-detail"),
+    path("standards/<slug:key>/compare/", views.StandardCompare.as_view(), name="standard-compare"),
     path("classification/", views.ClassificationTree.as_view(), name="classification"),
     path("announcements/", views.AnnouncementList.as_view(), name="announcement-list"),
     path(

@@ -18,6 +18,7 @@ from catalogue.models import (
     Figure,
     Occupation,
     Quote,
+    SkillStandard,
     Source,
 )
 from catalogue.querysets import (
@@ -30,6 +31,7 @@ from catalogue.querysets import (
 from catalogue.search.query import parse
 from catalogue.search.snippets import snippets
 from catalogue.search.vocabulary import suggest
+from catalogue.standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
 from . import serializers
 from .errors import InvalidParameters
@@ -93,7 +95,7 @@ FILTER_PARAMETERS = [
         "level",
         str,
         enum=_enum(level_choices()),
-        description="A skill-standard level is available (5 to 1).",
+        description="A skill-standard level is available: 5 to 1 (五级 to 一级) or T1 to T3 (初级 to 高级).",
     ),
     OpenApiParameter("sort", str, enum=_enum(SORTS)),
 ]
@@ -198,6 +200,67 @@ class OccupationDetail(generics.RetrieveAPIView):
         return occupation
 
 
+def _standard(request, key: str) -> SkillStandard:
+    standard = (
+        SkillStandard.objects.visible_to(request.user)
+        .select_related("occupation", "source", "text_source", "weights_source")
+        .filter(key=key)
+        .first()
+    )
+    if standard is None:
+        raise NotFound(f"No skill standard {key!r}.")
+    attach_outlines([standard])
+    return standard
+
+
+class StandardDetail(APIView):
+    @extend_schema(
+        summary="A skill standard with its levels, weights and requirements",
+        responses={200: serializers.SkillStandardSerializer, **ERRORS},
+    )
+    def get(self, request, key):
+        standard = _standard(request, key)
+        context = {"request": request}
+        return Response(serializers.SkillStandardSerializer(standard, context=context).data)
+
+
+class StandardCompare(APIView):
+    @extend_schema(
+        summary="A standard's levels side by side, functions aligned, weights beside",
+        parameters=[
+            OpenApiParameter(
+                "levels",
+                {"type": "string", "pattern": r"^[LlTt]?[1-5](,[LlTt]?[1-5])*$"},
+                description="Two or more levels, e.g. 5,3 or T1,T3; all of them when absent.",
+            )
+        ],
+        responses={200: serializers.StandardComparisonSerializer, **ERRORS},
+    )
+    def get(self, request, key):
+        standard = _standard(request, key)
+        try:
+            levels = chosen_levels(standard, request.query_params.get("levels"))
+        except LevelChoiceError as error:
+            raise InvalidParameters({"levels": [str(error)]}) from error
+        rows = comparison(levels)
+        data = {
+            "standard": standard,
+            "occupation": standard.occupation,
+            "levels": [level.key for level in levels],
+            "rows": [
+                {
+                    "function_zh": row.function_zh,
+                    "function_en": row.function_en,
+                    "weights": [w.weight_pct if w else None for w in row.weights],
+                    "functions": row.functions,
+                }
+                for row in rows
+            ],
+        }
+        context = {"request": request}
+        return Response(serializers.StandardComparisonSerializer(data, context=context).data)
+
+
 class ClassificationTree(APIView):
     @extend_schema(
         summary="Major → middle → minor groups with occupation counts",
@@ -256,8 +319,10 @@ class AnnouncementList(ExportableList):
     export_name = "announcements"
 
     def get_queryset(self):
-        return Announcement.objects.order_by("date", "batch_number").prefetch_related(
-            visible_occupations(self.request.user)
+        return (
+            Announcement.objects.order_by("date", "batch_number")
+            .select_related("source")
+            .prefetch_related(visible_occupations(self.request.user))
         )
 
 
@@ -267,7 +332,9 @@ class AnnouncementDetail(generics.RetrieveAPIView):
     lookup_field = "key"
 
     def get_queryset(self):
-        return Announcement.objects.prefetch_related(visible_occupations(self.request.user))
+        return Announcement.objects.select_related("source").prefetch_related(
+            visible_occupations(self.request.user)
+        )
 
 
 @_list_schema(serializers.SourceSerializer)

@@ -19,7 +19,8 @@ def _grouped(rows) -> dict[int, list[tuple]]:
 
 def build_documents(occupations) -> None:
     """Set the search_* text fields of these occupations from them and their related rows,
-    in a fixed number of queries."""
+    in a fixed number of queries: A names and job types, B other titles, C definitions and
+    titles used in job ads, D main tasks, skill requirements and quotes."""
     from catalogue.models import (
         AlternateTitle,
         JobType,
@@ -31,7 +32,15 @@ def build_documents(occupations) -> None:
 
     ids = [o.pk for o in occupations]
     titles = _grouped(
-        AlternateTitle.objects.filter(occupation_id__in=ids).values_list("occupation_id", "title")
+        AlternateTitle.objects.filter(occupation_id__in=ids)
+        .exclude(kind=AlternateTitle.Kind.JOB_AD)
+        .values_list("occupation_id", "title")
+    )
+    # One author's mapping of job-ad titles, not names: weighed with the definitions.
+    job_ad_titles = _grouped(
+        AlternateTitle.objects.filter(
+            occupation_id__in=ids, kind=AlternateTitle.Kind.JOB_AD
+        ).values_list("occupation_id", "title")
     )
     job_types = _grouped(
         JobType.objects.filter(occupation_id__in=ids).values_list(
@@ -76,8 +85,9 @@ def build_documents(occupations) -> None:
         # Other titles, and the words people search with that the names miss.
         o.search_en_b = " ".join(term for (term,) in [*titles[o.pk], *synonyms[o.pk]])
         o.search_zh_b = " ".join([cjk_tokens(o.search_en_b), o.search_en_b])
-        o.search_en_c = o.definition_en
-        o.search_zh_c = cjk_tokens(o.definition_zh)
+        ad_titles = " ".join(title for (title,) in job_ad_titles[o.pk])
+        o.search_en_c = " ".join([o.definition_en, ad_titles])
+        o.search_zh_c = " ".join([cjk_tokens(o.definition_zh), cjk_tokens(ad_titles), ad_titles])
         details = [*tasks[o.pk], *requirements[o.pk]]
         o.search_en_d = " ".join([*(en for _, en in details), *(q for (q,) in quotes[o.pk])])
         o.search_zh_d = cjk_tokens(" ".join(zh for zh, _ in details))

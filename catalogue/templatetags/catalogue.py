@@ -58,3 +58,12 @@ def bilingual(zh, en, pinyin="", parsed=None, element="span", secondary_class="n
             for i, (tag, text) in enumerate(parts)
         ),
     )
+
+
+@register.filter
+def get_index(sequence, index):
+    """sequence[index] in a template, or None."""
+    try:
+        return sequence[index]
+    except (IndexError, TypeError):
+        return None

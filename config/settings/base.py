@@ -148,8 +148,9 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Where the public reference data (classification, announcements) is read from; see README.
-CATALOGUE_DATA_DIR = env.get("CATALOGUE_DATA_DIR")
+# Where the public reference data is read from: the project's data/ (shipped with it), or
+# CATALOGUE_DATA_DIR for a newer copy; see data/README.md.
+CATALOGUE_DATA_DIR = env.path("CATALOGUE_DATA_DIR", BASE_DIR / "data")
 
 CATALOGUE_PAGE_SIZE = 25
 
@@ -187,5 +188,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OccupationKindEnum": "catalogue.models.Occupation.Kind",
         "SourceKindEnum": "catalogue.models.Source.Kind",
+        "TextOriginEnum": "catalogue.models.TextOrigin",
+        "ReviewStatusEnum": "catalogue.models.ReviewStatus",
+        "DatePrecisionEnum": "catalogue.models.DatePrecision",
     },
 }

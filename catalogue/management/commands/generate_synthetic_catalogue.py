@@ -220,7 +220,12 @@ class Command(BaseCommand):
         chosen = [o for o in occupations if rng.random() < share]
         standards = SkillStandard.objects.bulk_create(
             [
-                SkillStandard(occupation=o, title=f"国家职业技能标准 {o.name_zh}", edition="合成")
+                SkillStandard(
+                    key=f"synthetic-{o.pk}",
+                    occupation=o,
+                    title=f"国家职业技能标准 {o.name_zh}",
+                    edition="合成",
+                )
                 for o in chosen
             ],
             batch_size=5000,

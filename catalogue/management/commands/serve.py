@@ -18,7 +18,8 @@ SEED_FIXTURE = "seed"
 
 class Command(BaseCommand):
     help = (
-        "Migrate, load the seed catalogue on first run, collect static files and serve with "
+        "Migrate, load the seed catalogue on first run, import the public reference data in "
+        "data/ (or CATALOGUE_DATA_DIR) where it changed, collect static files and serve with "
         "gunicorn. Ctrl-C (or SIGTERM) stops the server and the embedded database it started."
     )
 
@@ -29,7 +30,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reseed",
             action="store_true",
-            help="Load the seed fixtures even when the catalogue already has data.",
+            help=(
+                "Load the seed fixtures even when the catalogue already has data, and import "
+                "the reference data again over them."
+            ),
         )
 
     def handle(self, *args, host, port, workers, reseed, **options):
@@ -43,14 +47,9 @@ class Command(BaseCommand):
             call_command("loaddata", SEED_FIXTURE, verbosity=1)
         else:
             self.stdout.write("Seed catalogue already loaded (use --reseed to load it again).")
-        if settings.CATALOGUE_DATA_DIR:
-            # Idempotent and quick when nothing changed; curated fields are never overwritten.
-            call_command("import_classification", settings.CATALOGUE_DATA_DIR)
-            call_command("import_announcements", settings.CATALOGUE_DATA_DIR)
-        else:
-            self.stdout.write(
-                "CATALOGUE_DATA_DIR is not set: serving the seed catalogue only (see README)."
-            )
+        # Files unchanged since their last import are skipped; curated fields are never
+        # overwritten. A reseed overwrote seed records that the imports add to: import again.
+        call_command("import_data", settings.CATALOGUE_DATA_DIR, force=reseed)
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0005_covering_and_upper_indexes'),
+        ('catalogue', '0010_record_sources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
