@@ -857,7 +857,9 @@ class SkillStandard(TimeStamped):
     )
     issued_on = models.DateField(null=True, blank=True)
     document_number = models.CharField(
-        max_length=100, blank=True, help_text=_("文号, verbatim, e.g. 人社厅发〔2021〕81号.")
+        max_length=100,
+        blank=True,
+        help_text=_("The document number (文号), verbatim as the list gives it."),
     )
     edition = models.CharField(max_length=50, blank=True, help_text=_("e.g. 2021年版"))
     issuing_body = models.CharField(max_length=300, blank=True)

@@ -10,6 +10,7 @@ from catalogue.models import (
     OccupationalFunction,
     OccupationTask,
     Requirement,
+    SearchSynonym,
     SkillStandard,
     StandardLevel,
     WorkContent,
@@ -37,6 +38,9 @@ class AdminPagesTests(TestCase):
         content = WorkContent.objects.create(function=function, name_zh="工作内容")
         Requirement.objects.create(work_content=content, kind="skill", text_zh="能够")
         OccupationTask.objects.create(occupation=standard.occupation, text_zh="任务")
+        SearchSynonym.objects.create(
+            occupation=standard.occupation, term="码农", language="zh-Hans", reason="Slang."
+        )
 
     def urls(self, model):
         opts = model._meta
