@@ -51,6 +51,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 "CATALOGUE_DATA_DIR is not set: serving the seed catalogue only (see README)."
             )
+        # The catalogue's English (data/translations), for whatever records are loaded; English
+        # a source gives or a curator wrote is kept.
+        call_command("import_translations")
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
 
