@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
+from .models import english_provenance
 from .querysets import ROW_FIELDS
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -19,6 +20,8 @@ COLUMNS = [
     "announcement",
     "definition_zh",
     "definition_en",
+    "definition_en_origin",
+    "definition_en_review",
     "url",
 ]
 CHUNK = 1000
@@ -45,6 +48,7 @@ def _rows(queryset, request) -> Iterator[dict]:
             "slug": o.slug,
             "name_zh": o.name_zh,
             "name_en": o.name_en,
+            **english_provenance(o, "name_en"),
             "name_pinyin": o.name_pinyin,
             "kind": o.kind,
             "is_digital": o.is_digital,
@@ -55,6 +59,7 @@ def _rows(queryset, request) -> Iterator[dict]:
             "announcement": o.announcement.key if o.announcement else None,
             "definition_zh": o.definition_zh,
             "definition_en": o.definition_en,
+            **english_provenance(o, "definition_en"),
             "url": request.build_absolute_uri(o.get_absolute_url()),
         }
 

@@ -9,9 +9,49 @@ from catalogue.models import (
     Figure,
     Occupation,
     Quote,
+    ReviewStatus,
     Source,
+    TextOrigin,
+    english_provenance,
 )
 from catalogue.querysets import ROW_FIELDS
+
+ORIGIN_SCHEMA = {
+    "type": "string",
+    "enum": [*TextOrigin.values, None],
+    "nullable": True,
+    "description": (
+        "Where the English text beside it comes from: catalogue_translation (the catalogue's "
+        "own translation; there is no official English version), source_article, curator or "
+        "official; null when there is no English text."
+    ),
+}
+REVIEW_SCHEMA = {
+    "type": "string",
+    "enum": [*ReviewStatus.values, None],
+    "nullable": True,
+    "description": "Whether a curator has reviewed the English text; null when there is none.",
+}
+
+
+@extend_schema_field(ORIGIN_SCHEMA)
+class EnglishOriginField(serializers.Field):
+    """The origin of the record's English text ``text_field``; null without one."""
+
+    def __init__(self, text_field: str, **kwargs):
+        self.text_field = text_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return english_provenance(record, self.text_field)[f"{self.text_field}_origin"]
+
+
+@extend_schema_field(REVIEW_SCHEMA)
+class EnglishReviewField(EnglishOriginField):
+    """The review status of the record's English text ``text_field``; null without one."""
+
+    def to_representation(self, record):
+        return english_provenance(record, self.text_field)[f"{self.text_field}_review"]
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
@@ -43,10 +83,21 @@ class LinkedSerializer(serializers.ModelSerializer):
 
 class OccupationRefSerializer(LinkedSerializer):
     api_view, lookup_field = "api:occupation-detail", "slug"
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
 
     class Meta:
         model = Occupation
-        fields = ["code", "slug", "name_zh", "name_en", "url", "html_url"]
+        fields = [
+            "code",
+            "slug",
+            "name_zh",
+            "name_en",
+            "name_en_origin",
+            "name_en_review",
+            "url",
+            "html_url",
+        ]
 
 
 class OccupationListItemSerializer(OccupationRefSerializer):
@@ -93,6 +144,8 @@ class GroupRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
 
 
 class AnnouncementRefSerializer(LinkedSerializer):
@@ -209,6 +262,8 @@ class SkillStandardSerializer(serializers.Serializer):
 class TaskSerializer(serializers.Serializer):
     text_zh = serializers.CharField(allow_blank=True)
     text_en = serializers.CharField(allow_blank=True)
+    text_en_origin = EnglishOriginField("text_en")
+    text_en_review = EnglishReviewField("text_en")
 
 
 class AlternateTitleSerializer(serializers.Serializer):
@@ -219,6 +274,8 @@ class AlternateTitleSerializer(serializers.Serializer):
 class JobTypeSerializer(serializers.Serializer):
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
 
 
 class QuoteInOccupationSerializer(QuoteSerializer):
@@ -235,6 +292,8 @@ class FigureInOccupationSerializer(FigureSerializer):
 
 class OccupationDetailSerializer(OccupationListItemSerializer):
     classification_path = serializers.SerializerMethodField()
+    definition_en_origin = EnglishOriginField("definition_en")
+    definition_en_review = EnglishReviewField("definition_en")
     announcement = AnnouncementRefSerializer(allow_null=True)
     source = SourceRefSerializer(allow_null=True)
     tasks = TaskSerializer(many=True)
@@ -251,6 +310,8 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
             "classification_path",
             "definition_zh",
             "definition_en",
+            "definition_en_origin",
+            "definition_en_review",
             "tasks",
             "alternate_titles",
             "job_types",
@@ -272,16 +333,28 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
         if occupation.minor_group is None:
             return []
         levels = ["major", "middle", "minor"]
-        return [
-            {"level": level, "code": g.code, "name_zh": g.name_zh, "name_en": g.name_en}
-            for level, g in zip(levels, occupation.minor_group.path, strict=True)
-        ]
+        return GroupRefSerializer(
+            [
+                {
+                    "level": level,
+                    "code": g.code,
+                    "name_zh": g.name_zh,
+                    "name_en": g.name_en,
+                    "name_en_origin": g.name_en_origin,
+                    "name_en_review": g.name_en_review,
+                }
+                for level, g in zip(levels, occupation.minor_group.path, strict=True)
+            ],
+            many=True,
+        ).data
 
 
 class MinorGroupNodeSerializer(serializers.Serializer):
     code = serializers.CharField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
     occupation_count = serializers.IntegerField()
 
 
@@ -297,6 +370,12 @@ class AutocompleteResultSerializer(serializers.Serializer):
     label = serializers.CharField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = serializers.ChoiceField(
+        choices=TextOrigin.choices, allow_null=True, help_text=ORIGIN_SCHEMA["description"]
+    )
+    name_en_review = serializers.ChoiceField(
+        choices=ReviewStatus.choices, allow_null=True, help_text=REVIEW_SCHEMA["description"]
+    )
     title = serializers.CharField(allow_blank=True)
     code = serializers.CharField(allow_null=True)
     url = serializers.CharField()
