@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from .languages import translation_label
 from .search.query import ParsedQuery, parse
 
 # What every list of occupations shows of each: the page, the API and the downloads.
@@ -285,6 +286,10 @@ def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
             "name_en": o.name_en,
             "name_en_origin": o.name_en_origin or None if o.name_en else None,
             "name_en_review": o.name_en_review if o.name_en else None,
+            # In words, in the page's language, where the English is a translation.
+            "name_en_status": translation_label(o.name_en_origin, o.name_en_review)
+            if o.name_en
+            else "",
             "title": titles.get(o.pk, ""),
             "code": o.code,
             "url": o.get_absolute_url(),

@@ -91,6 +91,28 @@ def write_files(folder: Path, files: dict, glossary=GLOSSARY) -> Path:
     return folder
 
 
+def complete_files(**changes) -> dict:
+    """Files that translate every record of the seed catalogue that needs it."""
+    groups = [
+        row(g.code, g.name_zh, f"Group {g.code} service workers")
+        for model in (MajorGroup, MiddleGroup, MinorGroup)
+        for g in model.objects.order_by("code")
+    ]
+    names, definitions = [], []
+    for o in Occupation.objects.all():
+        if o.name_en_origin not in {"source_article", "curator"}:
+            names.append(row(o.code or "", o.name_zh, f"Occupation {o.slug}"))
+        if o.definition_zh:
+            definitions.append(row(o.code or "", o.definition_zh, f"Definition of {o.slug}."))
+    return {
+        **FILES,
+        "occupation_names": names,
+        "occupation_definitions": definitions,
+        "group_names": groups,
+        **changes,
+    }
+
+
 class TranslationFilesTestCase(TestCase):
     fixtures = ["seed"]
 
@@ -303,25 +325,7 @@ class GlossaryTests(TestCase):
 
 class TranslationCheckTests(TranslationFilesTestCase):
     def complete(self, **changes) -> dict:
-        """Files that translate every seed record that needs it."""
-        groups = [
-            row(g.code, g.name_zh, f"Group {g.code} service workers")
-            for model in (MajorGroup, MiddleGroup, MinorGroup)
-            for g in model.objects.order_by("code")
-        ]
-        names, definitions = [], []
-        for o in Occupation.objects.all():
-            if o.name_en_origin not in {"source_article", "curator"}:
-                names.append(row(o.code or "", o.name_zh, f"Occupation {o.slug}"))
-            if o.definition_zh:
-                definitions.append(row(o.code or "", o.definition_zh, f"Definition of {o.slug}."))
-        return {
-            **FILES,
-            "occupation_names": names,
-            "occupation_definitions": definitions,
-            "group_names": groups,
-            **changes,
-        }
+        return complete_files(**changes)
 
     def check(self, **changes):
         return translations_check(data_dir=write_files(self.folder, self.complete(**changes)))
@@ -586,3 +590,238 @@ class CuratorRoundTripTests(TranslationFilesTestCase):
         response = self.client.get(groups, {"translation": "untranslated"})
         self.assertEqual(response.context["cl"].result_count, MinorGroup.objects.count())
         self.assertContains(response, "Translations to review")
+
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def descendants(self):
+        for child in self.children:
+            if isinstance(child, Node):
+                yield child
+                yield from child.descendants()
+
+    def text(self, skip_lang: str = "") -> str:
+        """The text inside, leaving out elements in the language skip_lang."""
+        parts = []
+        for child in self.children:
+            if isinstance(child, str):
+                parts.append(child)
+            elif not (skip_lang and child.attrs.get("lang") == skip_lang):
+                parts.append(child.text(skip_lang))
+        return "".join(parts)
+
+
+def parse_html(html: str) -> Node:
+    from html.parser import HTMLParser
+
+    void = {"meta", "link", "input", "br", "img", "hr", "source"}
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.root = self.current = Node("root", {})
+
+        def handle_starttag(self, tag, attrs):
+            node = Node(tag, attrs, self.current)
+            self.current.children.append(node)
+            if tag not in void:
+                self.current = node
+
+        def handle_endtag(self, tag):
+            node = self.current
+            while node is not None and node.tag != tag:
+                node = node.parent
+            if node is not None and node.parent is not None:
+                self.current = node.parent
+
+        def handle_data(self, data):
+            self.current.children.append(data)
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.root
+
+
+class TranslatedPagesTests(TestCase):
+    """Pages, API and downloads with the translations loaded."""
+
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        media = Occupation.objects.get(code="4-13-01-05")
+        OccupationTask.objects.create(occupation=media, position=1, text_zh="策划内容")
+        with tempfile.TemporaryDirectory() as folder:
+            translations_import(data_dir=write_files(Path(folder), complete_files()))
+
+    def page(self, url) -> Node:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        return parse_html(response.content.decode())
+
+    def assert_english_labels(self, labels, where):
+        self.assertTrue(labels, f"no labels found on {where}")
+        for label in labels:
+            english = label.text(skip_lang="zh-Hans")
+            with self.subTest(where=where, label=label.text().strip()[:40]):
+                self.assertRegex(english, "[A-Za-z]{2}")
+
+    def test_no_facet_breadcrumb_or_tree_label_on_an_english_page_is_chinese_only(self):
+        root = self.page("/occupations/?major=4&middle=4-04&minor=4-04-05")
+        facets = next(n for n in root.descendants() if "facets" in n.classes())
+        options = [n for n in facets.descendants() if n.tag == "li"]
+        self.assertGreaterEqual(len(options), 8)
+        self.assert_english_labels(options, "facets")
+
+        root = self.page("/occupations/all-media-operator/")
+        crumbs = next(n for n in root.descendants() if "breadcrumbs" in n.classes())
+        self.assert_english_labels([n for n in crumbs.descendants() if n.tag == "li"], "crumbs")
+
+        root = self.page("/classification/")
+        tree = next(n for n in root.descendants() if "tree" in n.classes())
+        labels = [n for n in tree.descendants() if n.tag == "summary"]
+        labels += [
+            n for n in tree.descendants() if n.tag == "a" and "group-link" not in n.parent.classes()
+        ]
+        groups = [model.objects.count() for model in (MajorGroup, MiddleGroup, MinorGroup)]
+        self.assertEqual(len(labels), sum(groups))
+        self.assert_english_labels(labels, "tree")
+
+    def test_a_translation_carries_its_mark_and_a_sourced_name_none(self):
+        root = self.page("/occupations/all-media-operator/")
+        [h1] = [n for n in root.descendants() if n.tag == "h1"]
+        [mark] = [n for n in h1.descendants() if "tr-mark" in n.classes()]
+        self.assertEqual(mark.attrs["title"], "catalogue translation, unreviewed")
+        self.assertEqual(h1.text(skip_lang="en").strip(), "全媒体运营师")  # the Chinese beside
+        marks = [n for n in root.descendants() if "tr-mark" in n.classes()]
+        # Name, definition, task, and the three groups of the breadcrumbs.
+        self.assertEqual(len(marks), 6)
+        response = self.client.get("/occupations/ai-trainer/")
+        [h1] = [n for n in parse_html(response.content.decode()).descendants() if n.tag == "h1"]
+        self.assertFalse([n for n in h1.descendants() if "tr-mark" in n.classes()])
+        self.assertContains(response, "<dt>English name</dt><dd>source article</dd>", html=False)
+        self.assertContains(response, 'href="/about/translations/"')
+
+    def test_a_reviewed_translation_is_ticked_and_chinese_pages_mark_it_in_chinese(self):
+        Occupation.objects.filter(code="4-13-01-05").update(name_en_review="reviewed")
+        response = self.client.get("/zh-hans/occupations/all-media-operator/")
+        self.assertContains(response, 'title="本目录的翻译，已审校"><span aria-hidden="true">译✓')
+
+    def test_chinese_pages_never_say_an_english_name_is_missing(self):
+        from .factories import OccupationFactory
+
+        OccupationFactory(slug="nameless", code="4-99-99-01", name_zh="某职业", name_en="")
+        for url in ["/zh-hans/occupations/?major=4", "/zh-hans/occupations/nameless/"]:
+            self.assertNotContains(self.client.get(url), "尚无审定的英文名称")
+        self.assertContains(self.client.get("/occupations/nameless/"), "No curated English name")
+
+    def test_the_group_chart_labels_english_names_with_their_mark(self):
+        response = self.client.get("/insights/")
+        self.assertContains(response, 'Group 4 service workers <tspan font-size="9" dy="-4">tr.')
+        self.assertContains(response, 'href="/about/translations/"')
+        rows = list(
+            csv.reader(
+                self.client.get("/insights/groups.csv").content.decode("utf-8-sig").splitlines()
+            )
+        )
+        self.assertEqual(
+            rows[0][:4], ["Code", "Major group (Chinese)", "Major group (English)", "English name"]
+        )
+        four = next(r for r in rows if r[0] == "4")
+        self.assertEqual(
+            four[1:4],
+            [
+                "社会生产服务和生活服务人员",
+                "Group 4 service workers",
+                "catalogue translation, unreviewed",
+            ],
+        )
+
+    def test_the_api_gives_each_english_texts_origin_and_review(self):
+        media = self.client.get("/api/v1/occupations/all-media-operator/").json()
+        self.assertEqual(
+            (media["name_en_origin"], media["name_en_review"]),
+            ("catalogue_translation", "unreviewed"),
+        )
+        self.assertEqual(media["definition_en_origin"], "catalogue_translation")
+        self.assertEqual(
+            [(g["code"], g["name_en_origin"]) for g in media["classification_path"]],
+            [
+                ("4", "catalogue_translation"),
+                ("4-13", "catalogue_translation"),
+                ("4-13-01", "catalogue_translation"),
+            ],
+        )
+        self.assertEqual(media["tasks"][0]["text_en_origin"], "catalogue_translation")
+        trainer = self.client.get("/api/v1/occupations/ai-trainer/").json()
+        self.assertEqual(
+            (trainer["name_en_origin"], trainer["name_en_review"]), ("source_article", "unreviewed")
+        )
+        self.assertEqual(trainer["job_types"][0]["name_en_origin"], "catalogue_translation")
+        listed = self.client.get("/api/v1/occupations/", {"q": "4-13-01-05"}).json()["results"][0]
+        self.assertEqual(listed["name_en_origin"], "catalogue_translation")
+        tree = self.client.get("/api/v1/classification/").json()
+        self.assertEqual(tree[0]["name_en_origin"], "catalogue_translation")
+        role = self.client.get("/api/v1/occupations/video-creator/").json()
+        self.assertEqual((role["definition_en"], role["definition_en_origin"]), ("", None))
+
+    def test_downloads_give_each_english_texts_origin_and_review(self):
+        response = self.client.get("/occupations/export.csv", {"q": "4-13-01-05"})
+        [media] = parse_csv(b"".join(response.streaming_content))
+        self.assertEqual(
+            [
+                media[c]
+                for c in [
+                    "name_en_origin",
+                    "name_en_review",
+                    "definition_en_origin",
+                    "definition_en_review",
+                ]
+            ],
+            ["catalogue_translation", "unreviewed", "catalogue_translation", "unreviewed"],
+        )
+
+    def test_the_about_page_counts_the_translations(self):
+        response = self.client.get("/about/translations/")
+        counts = {row["label"]: row for row in response.context["counts"]}
+        # 11 names from the source articles; 3 translations and the curators' 2.
+        self.assertEqual(counts["occupation names"]["sourced"], 11)
+        self.assertEqual(counts["occupation names"]["translated"], 5)
+        self.assertEqual(counts["major group names"]["missing"], 0)
+        self.assertContains(response, "there is no official English version")
+
+    def test_translations_add_no_queries_to_a_page(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def count(url):
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(queries)
+
+        urls = [
+            "/occupations/?major=4",
+            "/occupations/all-media-operator/",
+            "/classification/",
+            "/",
+        ]
+        translated = {url: count(url) for url in urls}
+        for model in (Occupation, MajorGroup, MiddleGroup, MinorGroup):
+            model.objects.update(name_en="", name_en_origin="")
+        from django.core.cache import cache
+
+        cache.clear()
+        self.assertEqual({url: count(url) for url in urls}, translated)
+
+    def test_the_suggestions_say_which_names_are_translations(self):
+        results = self.client.get("/zh-hans/occupations/autocomplete/", {"q": "全媒体"}).json()
+        media = results["results"][0]
+        self.assertEqual(media["name_en_origin"], "catalogue_translation")
+        self.assertEqual(media["name_en_status"], "本目录的翻译，未审校")
+        trainer = self.client.get("/api/v1/autocomplete/", {"q": "人工智能训练"}).json()
+        self.assertEqual(trainer["results"][0]["name_en_status"], "")

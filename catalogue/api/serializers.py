@@ -376,6 +376,10 @@ class AutocompleteResultSerializer(serializers.Serializer):
     name_en_review = serializers.ChoiceField(
         choices=ReviewStatus.choices, allow_null=True, help_text=REVIEW_SCHEMA["description"]
     )
+    name_en_status = serializers.CharField(
+        allow_blank=True,
+        help_text="The English name's origin and review in words, where it is a translation.",
+    )
     title = serializers.CharField(allow_blank=True)
     code = serializers.CharField(allow_null=True)
     url = serializers.CharField()
