@@ -16,22 +16,19 @@ from catalogue.models import (
 )
 from catalogue.querysets import ROW_FIELDS
 
-ORIGIN_SCHEMA = {
-    "type": "string",
-    "enum": [*TextOrigin.values, None],
-    "nullable": True,
-    "description": (
-        "Where the English text beside it comes from: catalogue_translation (the catalogue's "
-        "own translation; there is no official English version), source_article, curator or "
-        "official; null when there is no English text."
-    ),
-}
-REVIEW_SCHEMA = {
-    "type": "string",
-    "enum": [*ReviewStatus.values, None],
-    "nullable": True,
-    "description": "Whether a curator has reviewed the English text; null when there is none.",
-}
+ORIGIN_HELP = (
+    "Where the English text beside it comes from: catalogue_translation (the catalogue's own "
+    "translation; there is no official English version), source_article, curator or official; "
+    "null when there is no English text."
+)
+REVIEW_HELP = "Whether a curator has reviewed the English text; null when there is none."
+# What the two fields below look like in the schema: the model's choices, or null.
+ORIGIN_SCHEMA = serializers.ChoiceField(
+    choices=TextOrigin.choices, allow_null=True, help_text=ORIGIN_HELP
+)
+REVIEW_SCHEMA = serializers.ChoiceField(
+    choices=ReviewStatus.choices, allow_null=True, help_text=REVIEW_HELP
+)
 
 
 @extend_schema_field(ORIGIN_SCHEMA)
@@ -371,10 +368,10 @@ class AutocompleteResultSerializer(serializers.Serializer):
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
     name_en_origin = serializers.ChoiceField(
-        choices=TextOrigin.choices, allow_null=True, help_text=ORIGIN_SCHEMA["description"]
+        choices=TextOrigin.choices, allow_null=True, help_text=ORIGIN_HELP
     )
     name_en_review = serializers.ChoiceField(
-        choices=ReviewStatus.choices, allow_null=True, help_text=REVIEW_SCHEMA["description"]
+        choices=ReviewStatus.choices, allow_null=True, help_text=REVIEW_HELP
     )
     name_en_status = serializers.CharField(
         allow_blank=True,

@@ -187,5 +187,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OccupationKindEnum": "catalogue.models.Occupation.Kind",
         "SourceKindEnum": "catalogue.models.Source.Kind",
+        "TextOriginEnum": "catalogue.models.TextOrigin",
+        "ReviewStatusEnum": "catalogue.models.ReviewStatus",
     },
 }
