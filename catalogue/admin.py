@@ -184,13 +184,13 @@ class TranslationsAdminMixin:
     and an upload of a reviewed file."""
 
     change_list_template = "admin/catalogue/translations_change_list.html"
-    # The permission each kind of text needs, by the model it writes.
+    # The models each kind of text writes: viewing or changing it needs their permissions.
     KIND_MODELS = {
-        "occupation_names": "occupation",
-        "occupation_definitions": "occupation",
-        "group_names": "minorgroup",
-        "task_texts": "occupationtask",
-        "job_type_names": "jobtype",
+        "occupation_names": ["occupation"],
+        "occupation_definitions": ["occupation"],
+        "group_names": ["majorgroup", "middlegroup", "minorgroup"],
+        "task_texts": ["occupationtask"],
+        "job_type_names": ["jobtype"],
     }
 
     def get_urls(self):
@@ -210,7 +210,9 @@ class TranslationsAdminMixin:
         ]
 
     def _allowed(self, request, kind, action: str) -> bool:
-        return request.user.has_perm(f"catalogue.{action}_{self.KIND_MODELS[kind.name]}")
+        return request.user.has_perms(
+            [f"catalogue.{action}_{model}" for model in self.KIND_MODELS[kind.name]]
+        )
 
     def translations_export(self, request, kind):
         text_kind = translations.KINDS.get(kind)

@@ -136,7 +136,7 @@ class TextKind:
         raise NotImplementedError
 
     def needs_english(self, record) -> bool:
-        """Whether a record must have an English text (checked by check_translations)."""
+        """Whether an untranslated record has Chinese to translate (the export lists it)."""
         return bool(getattr(record, self.zh_field))
 
     def describe(self, record) -> str:

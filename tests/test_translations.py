@@ -825,3 +825,29 @@ class TranslatedPagesTests(TestCase):
         self.assertEqual(media["name_en_status"], "本目录的翻译，未审校")
         trainer = self.client.get("/api/v1/autocomplete/", {"q": "人工智能训练"}).json()
         self.assertEqual(trainer["results"][0]["name_en_status"], "")
+
+
+class TranslationPermissionTests(TestCase):
+    fixtures = ["seed"]
+
+    def test_a_curator_who_may_only_view_may_export_but_not_import(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Permission
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        viewer = get_user_model().objects.create_user("viewer", password="pw", is_staff=True)
+        viewer.user_permissions.set(Permission.objects.filter(codename="view_occupation"))
+        self.client.force_login(viewer)
+        export = reverse(
+            "admin:catalogue_occupation_translations_export", args=["occupation_names"]
+        )
+        self.assertEqual(self.client.get(export).status_code, 200)
+        groups = reverse("admin:catalogue_occupation_translations_export", args=["group_names"])
+        self.assertEqual(self.client.get(groups).status_code, 403)
+        content = csv_bytes([], KINDS["occupation_names"].columns)
+        response = self.client.post(
+            reverse("admin:catalogue_occupation_translations"),
+            {"file": SimpleUploadedFile("occupation_names.csv", content, "text/csv")},
+        )
+        self.assertEqual(response.status_code, 403)
