@@ -851,3 +851,24 @@ class TranslationPermissionTests(TestCase):
             {"file": SimpleUploadedFile("occupation_names.csv", content, "text/csv")},
         )
         self.assertEqual(response.status_code, 403)
+
+
+class TranslatedSnippetTests(TestCase):
+    fixtures = ["seed"]
+
+    def test_a_snippet_of_a_translated_definition_carries_its_mark(self):
+        from .helpers import index_for_search
+
+        with tempfile.TemporaryDirectory() as folder:
+            translations_import(data_dir=write_files(Path(folder), complete_files()))
+        index_for_search()
+        response = self.client.get("/occupations/", {"q": "definition"})
+        self.assertContains(
+            response,
+            '<p class="definition snippet"><span lang="en"><mark>Definition</mark> of',
+        )
+        root = parse_html(response.content.decode())
+        snippets = [n for n in root.descendants() if "snippet" in n.classes()]
+        self.assertTrue(snippets)
+        for snippet in snippets:
+            self.assertTrue([n for n in snippet.descendants() if "tr-mark" in n.classes()])
