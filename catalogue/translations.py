@@ -192,11 +192,15 @@ class OccupationText(TextKind):
                 by_code[occupation.code] = occupation
             else:
                 uncoded[getattr(occupation, self.zh_field)].append(occupation)
+        keys = {(row["code"], row["zh"]) for row in rows}
         placements = []
         for row in rows:
             code, zh = row["code"], row["zh"]
             coded = by_code.get(code) if code else None
             candidates = uncoded.get(zh, [])
+            # Another row is for the coded record: this one is for an occupation the source
+            # files under the same code (康复技师 beside 心理治疗技师), not a stale row of it.
+            shared = coded is not None and (code, getattr(coded, self.zh_field)) in keys
             if coded is not None and getattr(coded, self.zh_field) == zh:
                 placements.append(Placement(row, [coded]))
             elif len(candidates) == 1:
@@ -204,6 +208,9 @@ class OccupationText(TextKind):
             elif len(candidates) > 1:
                 problem = f"{len(candidates)} occupations without a code match it"
                 placements.append(Placement(row, problem=problem, failure="ambiguous"))
+            elif shared:
+                problem = f"no occupation {code} with this Chinese; the code is another's"
+                placements.append(_missing(row, problem))
             elif coded is not None:
                 placements.append(_stale(row, coded, self.stale_reason(coded)))
             elif code:

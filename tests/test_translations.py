@@ -227,6 +227,31 @@ class TranslationImportTests(TranslationFilesTestCase):
             [("occupation_names.csv", 5, "missing", "no occupation 9-99-99-99 in the catalogue")],
         )
 
+    def test_an_occupation_filed_under_anothers_code_is_found_without_its_code(self):
+        # The source files 全媒体运营员 under 4-13-01-05 too; the catalogue keeps it uncoded.
+        names = [*FILES["occupation_names"], row("4-13-01-05", "全媒体运营员", "All-media worker")]
+        report = translations_import(data_dir=self.files(occupation_names=names))
+        self.assertEqual(
+            report.unplaced,
+            [
+                (
+                    "occupation_names.csv",
+                    5,
+                    "missing",
+                    "no occupation 4-13-01-05 with this Chinese; the code is another's",
+                )
+            ],
+        )
+        from .factories import OccupationFactory
+
+        other = OccupationFactory(
+            code=None, minor_group=None, slug="all-media-worker", name_zh="全媒体运营员"
+        )
+        translations_import(data_dir=self.files(occupation_names=names))
+        other.refresh_from_db()
+        self.assertEqual(other.name_en, "All-media worker")
+        self.assertEqual(Occupation.objects.get(code="4-13-01-05").name_en, "Omnimedia operator")
+
     def test_curated_and_reviewed_english_is_kept(self):
         media = Occupation.objects.get(code="4-13-01-05")
         media.curated_fields = ["name_en"]
