@@ -143,6 +143,13 @@ class TextKind:
         raise NotImplementedError
 
 
+def _curated(model) -> list[str]:
+    """["curated_fields"] where the model records what curators changed, loaded with the rows
+    (the import reads it for every record)."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return ["curated_fields"] if "curated_fields" in names else []
+
+
 def _code_problem(code: str, pattern: str, what: str, *, required: bool = True) -> str:
     if not code:
         return f"{what} code is missing" if required else ""
@@ -344,6 +351,7 @@ class TaskTexts(TextKind):
             "text_en",
             "text_en_origin",
             "text_en_review",
+            *_curated(OccupationTask),
         )
 
     def place(self, rows: list[Row]) -> list[Placement]:
@@ -405,6 +413,7 @@ class JobTypeNames(TextKind):
             "name_en",
             "name_en_origin",
             "name_en_review",
+            *_curated(JobType),
         )
 
     def place(self, rows: list[Row]) -> list[Placement]:

@@ -166,6 +166,27 @@ class TranslationImportTests(TranslationFilesTestCase):
             f"import_translations {self.folder.name}",
         )
 
+    def test_the_queries_do_not_grow_with_the_rows(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        media = Occupation.objects.get(code="4-13-01-05")
+        for position in range(2, 7):
+            OccupationTask.objects.create(
+                occupation=media, position=position, text_zh=f"任务{position}"
+            )
+
+        def count(positions):
+            tasks = [row("4-13-01-05", "策划内容", "Plan content.", position="1")]
+            tasks += [
+                row("4-13-01-05", f"任务{p}", f"Task {p}.", position=str(p)) for p in positions
+            ]
+            with CaptureQueriesContext(connection) as queries:
+                translations_import(data_dir=self.files(task_texts=tasks), dry_run=True)
+            return len(queries)
+
+        self.assertEqual(count([2]), count([2, 3, 4, 5, 6]))
+
     def test_a_second_run_changes_nothing(self):
         translations_import(data_dir=self.files())
         before = snapshot()
