@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import imports, imports_standards, record_imports, services
+from . import imports, imports_standards, record_imports, services, translations
 from .models import (
     AlternateTitle,
     Announcement,
@@ -26,10 +27,12 @@ from .models import (
     OccupationTask,
     Quote,
     Requirement,
+    ReviewStatus,
     SearchSynonym,
     SkillStandard,
     Source,
     StandardLevel,
+    TextOrigin,
     WorkContent,
 )
 from .outline_paste import parse_pasted_outline, standard_outline_paste
@@ -75,14 +78,17 @@ class OccupationAdminForm(forms.ModelForm):
 
 
 class CuratedFieldsMixin:
-    """Remember which import-owned fields a curator changed, so imports leave them alone."""
+    """Remember which import-owned fields a curator changed, so imports leave them alone, and
+    make English a curator writes the curator's (see translations.curator_edited_english)."""
 
     import_owned_fields: list[str] = []
+    english_fields: list[str] = []
 
     def save_model(self, request, obj, form, change):
         curated = [name for name in form.changed_data if name in self.import_owned_fields]
         if change and curated:
             obj.curated_fields = sorted({*obj.curated_fields, *curated})
+        translations.curator_edited_english(obj, form.changed_data, self.english_fields)
         super().save_model(request, obj, form, change)
 
     # The same for an occupation's imported tasks, titles and job types, edited inline.
@@ -101,9 +107,210 @@ class CuratedFieldsMixin:
         super().save_formset(request, form, formset, change)
 
 
-class GroupAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+class CuratedEnglishInlinesMixin:
+    """English a curator writes in an inline (tasks, job types) becomes the curator's."""
+
+    inline_english_fields = {OccupationTask: ["text_en"], JobType: ["name_en"]}
+
+    def save_formset(self, request, form, formset, change):
+        english = self.inline_english_fields.get(formset.model, [])
+        for inline_form in formset.forms:
+            if english and inline_form.has_changed() and inline_form not in formset.deleted_forms:
+                translations.curator_edited_english(
+                    inline_form.instance, inline_form.changed_data, english
+                )
+        super().save_formset(request, form, formset, change)
+
+
+class TranslationStatusFilter(admin.SimpleListFilter):
+    """Records by the state of their English: none, a translation to review, a reviewed one,
+    or English a source gives. A record is listed when any of its texts is in that state."""
+
+    title = _("translation")
+    parameter_name = "translation"
+    # Each English field, with the condition under which the record needs it.
+    texts: list[tuple[str, Q | None]] = [("name_en", None)]
+
+    def lookups(self, request, model_admin):
+        return [
+            ("untranslated", _("untranslated")),
+            ("unreviewed", _("translated, unreviewed")),
+            ("reviewed", _("translated, reviewed")),
+            ("sourced", _("English from a source")),
+        ]
+
+    def _condition(self, field: str, needed: Q | None, value: str) -> Q:
+        present = ~Q(**{field: ""})
+        translated = Q(
+            **{f"{field}_origin__in": [TextOrigin.CATALOGUE_TRANSLATION, TextOrigin.CURATOR]}
+        )
+        review = Q(**{f"{field}_review": ReviewStatus.REVIEWED})
+        return {
+            "untranslated": Q(**{field: ""}) & (needed if needed is not None else Q()),
+            "unreviewed": present & translated & ~review,
+            "reviewed": present & translated & review,
+            "sourced": present & ~translated & ~Q(**{f"{field}_origin": ""}),
+        }[value]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {value for value, _ in self.lookup_choices}:
+            return queryset
+        condition = Q(pk__in=[])
+        for field, needed in self.texts:
+            condition |= self._condition(field, needed, self.value())
+        return queryset.filter(condition)
+
+
+class OccupationTranslationFilter(TranslationStatusFilter):
+    texts = [("name_en", None), ("definition_en", ~Q(definition_zh=""))]
+
+
+class ReviewedTranslationsForm(forms.Form):
+    MAX_BYTES = 20 * 1024 * 1024
+
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        required=False,
+        choices=[
+            ("", _("tell from the file name")),
+            *((kind.name, kind.file) for kind in translations.KINDS.values()),
+        ],
+    )
+    file = forms.FileField(label=_("Reviewed CSV file"))
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        if upload.size > self.MAX_BYTES:
+            self.add_error("file", _("The file is larger than 20 MB."))
+        kind = translations.KINDS.get(cleaned.get("kind") or "") or translations.kind_for_file(
+            upload.name
+        )
+        if kind is None:
+            self.add_error(
+                "kind",
+                _("Say what the file holds: its name does not begin with one of the file names."),
+            )
+        cleaned["text_kind"] = kind
+        return cleaned
+
+
+class TranslationsAdminMixin:
+    """The curators' round trip on the occupation and group lists: a CSV of everything
+    untranslated or unreviewed, one file per kind of text in the format of data/translations,
+    and an upload of a reviewed file."""
+
+    change_list_template = "admin/catalogue/translations_change_list.html"
+    # The models each kind of text writes: viewing or changing it needs their permissions.
+    KIND_MODELS = {
+        "occupation_names": ["occupation"],
+        "occupation_definitions": ["occupation"],
+        "group_names": ["majorgroup", "middlegroup", "minorgroup"],
+        "task_texts": ["occupationtask"],
+        "job_type_names": ["jobtype"],
+    }
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "translations/",
+                self.admin_site.admin_view(self.translations_view),
+                name=f"{prefix}_translations",
+            ),
+            path(
+                "translations/<str:kind>.csv",
+                self.admin_site.admin_view(self.translations_export),
+                name=f"{prefix}_translations_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _allowed(self, request, kind, action: str) -> bool:
+        return request.user.has_perms(
+            [f"catalogue.{action}_{model}" for model in self.KIND_MODELS[kind.name]]
+        )
+
+    def translations_export(self, request, kind):
+        text_kind = translations.KINDS.get(kind)
+        if text_kind is None or not self._allowed(request, text_kind, "view"):
+            raise PermissionDenied
+        lines = translations.write_csv(text_kind.columns, translations.export_rows(text_kind))
+        response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{text_kind.name}-to-review.csv"'
+        return response
+
+    def translations_view(self, request):
+        errors = []
+        if request.method == "POST":
+            form = ReviewedTranslationsForm(request.POST, request.FILES)
+            if form.is_valid():
+                kind = form.cleaned_data["text_kind"]
+                if not self._allowed(request, kind, "change"):
+                    raise PermissionDenied
+                upload = form.cleaned_data["file"]
+                try:
+                    result = translations.review_import(
+                        kind=kind, name=upload.name, content=upload.read(), user=request.user
+                    )
+                except translations.ReviewFileError as error:
+                    errors = [str(problem) for problem in error.errors]
+                else:
+                    self._report_review(request, result)
+                    return redirect(request.path)
+        else:
+            form = ReviewedTranslationsForm()
+        export = f"admin:{self.opts.app_label}_{self.opts.model_name}_translations_export"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translations to review"),
+            "form": form,
+            "errors": errors,
+            "downloads": [
+                (kind, reverse(export, args=[kind.name]))
+                for kind in translations.KINDS.values()
+                if self._allowed(request, kind, "view")
+            ],
+        }
+        return TemplateResponse(request, "admin/catalogue/translations.html", context)
+
+    def _report_review(self, request, result) -> None:
+        self.message_user(
+            request,
+            _(
+                "%(updated)d records updated, %(unchanged)d unchanged, %(empty)d rows without "
+                "English left as they were."
+            )
+            % {
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "empty": result.without_english,
+            },
+            messages.SUCCESS,
+        )
+        if result.refused:
+            self.message_user(
+                request,
+                _("Refused as stale (the record's Chinese has changed since the export): %s")
+                % "; ".join(result.refused),
+                messages.WARNING,
+            )
+
+
+def _with_bom(lines):
+    # A byte-order mark, so that Excel reads the Chinese as UTF-8; the import skips it.
+    yield "\ufeff"
+    yield from lines
+
+
+class GroupAdmin(TranslationsAdminMixin, CuratedFieldsMixin, SimpleHistoryAdmin):
     import_owned_fields = imports.GROUP_OWNED_FIELDS
-    list_display = ["code", "name_zh", "name_en", "child_count"]
+    english_fields = ["name_en"]
+    list_display = ["code", "name_zh", "name_en", "name_en_review", "child_count"]
+    list_filter = [TranslationStatusFilter]
     search_fields = ["code", "name_zh", "name_en"]
     ordering = ["code"]
     child_relation = ""
@@ -124,7 +331,7 @@ class MajorGroupAdmin(GroupAdmin):
 @admin.register(MiddleGroup)
 class MiddleGroupAdmin(GroupAdmin):
     list_display = [*GroupAdmin.list_display, "major_group"]
-    list_filter = ["major_group"]
+    list_filter = [TranslationStatusFilter, "major_group"]
     autocomplete_fields = ["major_group"]
     child_relation = "minor_groups"
 
@@ -132,7 +339,7 @@ class MiddleGroupAdmin(GroupAdmin):
 @admin.register(MinorGroup)
 class MinorGroupAdmin(GroupAdmin):
     list_display = [*GroupAdmin.list_display, "middle_group"]
-    list_filter = ["middle_group__major_group"]
+    list_filter = [TranslationStatusFilter, "middle_group__major_group"]
     autocomplete_fields = ["middle_group"]
     child_relation = "occupations"
 
@@ -246,8 +453,15 @@ class StatusMessageMixin:
 
 
 @admin.register(Occupation)
-class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin):
+class OccupationAdmin(
+    TranslationsAdminMixin,
+    CuratedEnglishInlinesMixin,
+    CuratedFieldsMixin,
+    StatusMessageMixin,
+    SimpleHistoryAdmin,
+):
     form = OccupationAdminForm
+    english_fields = ["name_en", "definition_en"]
     import_owned_fields = sorted(
         {
             *imports.OCCUPATION_OWNED_FIELDS,
@@ -275,6 +489,7 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
         "is_digital",
         "is_green",
         "needs_review",
+        OccupationTranslationFilter,
         MissingEnglishNameFilter,
         DataIssueFilter,
         "record_origin",
@@ -375,7 +590,8 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
 
 
 @admin.register(OccupationTask)
-class OccupationTaskAdmin(SimpleHistoryAdmin):
+class OccupationTaskAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+    english_fields = ["text_en"]
     list_display = ["__str__", "occupation", "position"]
     list_select_related = ["occupation"]
     search_fields = ["text_zh", "text_en", "occupation__name_zh"]
@@ -392,7 +608,8 @@ class AlternateTitleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(JobType)
-class JobTypeAdmin(SimpleHistoryAdmin):
+class JobTypeAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+    english_fields = ["name_en"]
     list_display = ["name_zh", "name_en", "occupation", "announcement"]
     list_select_related = ["occupation", "announcement"]
     list_filter = ["announcement"]

@@ -36,6 +36,8 @@ class Row:
     total: Decimal | int | None = None
     lang: str = ""
     note: str = ""
+    # A small mark after the label, such as the one of a translated name.
+    mark: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -61,11 +63,14 @@ def bar_chart(
         top = index * row_height
         parts = [
             format_html(
-                '<text x="0" y="{}" font-size="12" fill="{}"{}>{}</text>',
+                '<text x="0" y="{}" font-size="12" fill="{}"{}>{}{}</text>',
                 top + LABEL_HEIGHT - 4,
                 INK,
                 format_html(' lang="{}"', row.lang) if row.lang else "",
                 _shorten(row.label),
+                format_html(' <tspan font-size="9" dy="-4">{}</tspan>', row.mark)
+                if row.mark
+                else "",
             )
         ]
         bar_top = top + LABEL_HEIGHT
@@ -102,7 +107,8 @@ def bar_chart(
         groups.append(
             format_html(
                 "<g><title>{}</title>{}</g>",
-                f"{row.label}{' — ' + row.note if row.note else ''}",
+                f"{row.label}{' — ' + row.note if row.note else ''}"
+                f"{' (' + row.extra['mark_label'] + ')' if row.extra.get('mark_label') else ''}",
                 format_html_join("", "{}", ((part,) for part in parts)),
             )
         )

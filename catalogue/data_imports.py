@@ -49,6 +49,11 @@ from .record_imports import (
     tasks_import,
 )
 from .synonyms import SYNONYMS_FILE, search_synonyms_import
+from .translations import KINDS as TRANSLATION_KINDS
+from .translations import translations_import
+
+TRANSLATIONS_FOLDER = "translations"
+OWN_DATA_DIR = Path(settings.BASE_DIR) / "data"
 
 Runner = Callable[..., ImportReport]
 
@@ -59,6 +64,9 @@ class DataImport:
     files: tuple[str, ...]
     run: Runner  # (*, data_dir: Path, dry_run: bool, progress: Progress) -> ImportReport
     description: str = ""
+    # The catalogue's own files (its search synonyms and translations) are read from the
+    # project's data/ whatever folder the public reference data comes from.
+    own: bool = False
 
 
 def _classification(*, data_dir: Path, dry_run: bool, progress: Progress) -> ImportReport:
@@ -93,6 +101,12 @@ def _announcement_documents(*, data_dir: Path, dry_run: bool, progress: Progress
         proposed_path=data_dir / BATCH8_FILE,
         dry_run=dry_run,
         progress=progress,
+    )
+
+
+def _translations(*, data_dir: Path, dry_run: bool, progress: Progress) -> ImportReport:
+    return translations_import(
+        data_dir=data_dir / TRANSLATIONS_FOLDER, dry_run=dry_run, progress=progress
     )
 
 
@@ -153,6 +167,14 @@ DATA_IMPORTS: list[DataImport] = [
         (SYNONYMS_FILE,),
         _one_file(search_synonyms_import, SYNONYMS_FILE),
         "the words people search with that names and titles miss, each with its reason",
+        own=True,
+    ),
+    DataImport(
+        "translations",
+        tuple(f"{TRANSLATIONS_FOLDER}/{kind.file}" for kind in TRANSLATION_KINDS.values()),
+        _translations,
+        "the catalogue's English translations of names, definitions, tasks and job types",
+        own=True,
     ),
 ]
 
@@ -232,7 +254,8 @@ def import_all(
         for entry in DATA_IMPORTS:
             if only is not None and entry.name not in only:
                 continue
-            paths = [folder / name for name in entry.files]
+            base = OWN_DATA_DIR if entry.own else folder
+            paths = [base / name for name in entry.files]
             missing = [p.name for p in paths if not p.is_file()]
             if missing:
                 outcomes.append(Outcome(entry, "missing", missing=missing))
@@ -253,7 +276,7 @@ def import_all(
             progress = progress_for(entry) if progress_for else (lambda done: None)
             # In a dry run each import writes, so that the next sees it; all of it is undone
             # below.
-            report = entry.run(data_dir=folder, dry_run=False, progress=progress)
+            report = entry.run(data_dir=base, dry_run=False, progress=progress)
             report.dry_run = dry_run
             outcome = Outcome(entry, "imported", report=report)
             now = timezone.now()

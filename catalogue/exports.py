@@ -8,6 +8,7 @@ from django.db.models import Max, Prefetch
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
+from .models import english_provenance
 from .querysets import ROW_FIELDS, standards_for_list
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -19,6 +20,8 @@ COLUMNS = [
     "announcement",
     "definition_zh",
     "definition_en",
+    "definition_en_origin",
+    "definition_en_review",
     "tasks",
     "standard_title",
     "standard_issued_on",
@@ -68,6 +71,7 @@ def _rows(queryset, request) -> Iterator[dict]:
             "slug": o.slug,
             "name_zh": o.name_zh,
             "name_en": o.name_en,
+            **english_provenance(o, "name_en"),
             "name_pinyin": o.name_pinyin,
             "kind": o.kind,
             "is_digital": o.is_digital,
@@ -78,6 +82,7 @@ def _rows(queryset, request) -> Iterator[dict]:
             "announcement": o.announcement.key if o.announcement else None,
             "definition_zh": o.definition_zh,
             "definition_en": o.definition_en,
+            **english_provenance(o, "definition_en"),
             "tasks": [task.text_zh for task in o.tasks.all()],
             "standard_title": standard.title if standard else None,
             "standard_issued_on": standard.issued_on.isoformat()

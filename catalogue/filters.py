@@ -5,9 +5,9 @@ from django.core.exceptions import EmptyResultSet
 from django.core.validators import RegexValidator, validate_slug
 from django.db import connection
 from django.db.models import Exists, F, OuterRef
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .languages import chinese_page
 from .models import (
     MAJOR_CODE_RE,
     MIDDLE_CODE_RE,
@@ -33,7 +33,7 @@ BOOLEAN_CHOICES = [("yes", _("yes")), ("no", _("no"))]
 
 def level_choices():
     """Level 5 to level 1, then 初级 to 高级 (T1 to T3), named in the page's language."""
-    chinese = get_language().startswith("zh")
+    chinese = chinese_page()
     five = [
         (str(n), zh if chinese else en)
         for n, (zh, en) in sorted(StandardLevel.LEVEL_NAMES.items(), reverse=True)
@@ -45,17 +45,47 @@ def level_choices():
     return five + three
 
 
+def _page_name(zh: str, en: str) -> str:
+    """The name a label gives in the page's language: the English one on English pages when
+    there is one, else the Chinese."""
+    return en if en and not chinese_page() else zh
+
+
 def _code_choices(model):
+    """Each group as (code, label, names): the label in the page's language (the API's is
+    English), the names for pages to show both, with the English name's provenance."""
+
     def choices():
         return [
-            (code, f"{code} {name}") for code, name in model.objects.values_list("code", "name_zh")
+            (
+                code,
+                f"{code} {_page_name(zh, en)}",
+                {"code": code, "name_zh": zh, "name_en": en, "origin": origin, "review": review},
+            )
+            for code, zh, en, origin, review in model.objects.order_by("code").values_list(
+                "code", "name_zh", "name_en", "name_en_origin", "name_en_review"
+            )
         ]
 
     return choices
 
 
 def _announcement_choices():
-    return list(Announcement.objects.order_by("date", "batch_number").values_list("key", "label"))
+    """Each batch as (key, label, names): the ministry's Chinese label, and in English the
+    batch's number and date (a description, not a translation)."""
+    choices = []
+    for announcement in Announcement.objects.order_by("date", "batch_number").only(
+        "key", "label", "batch_number", "date", "date_precision", "status"
+    ):
+        english = announcement.english_label
+        choices.append(
+            (
+                announcement.key,
+                _page_name(announcement.label, english),
+                {"name_zh": announcement.label, "name_en": english},
+            )
+        )
+    return choices
 
 
 FACET_CHOICES = {
@@ -64,7 +94,6 @@ FACET_CHOICES = {
     "minor": _code_choices(MinorGroup),
     "announcement": _announcement_choices,
 }
-CHINESE_FACETS = {"major", "middle", "minor", "announcement"}
 HAS_STANDARD = Exists(SkillStandard.objects.filter(occupation=OuterRef("pk")))
 # The level facet's values: 5 to 1, then T1 to T3.
 LEVELS = [str(n) for n in sorted(StandardLevel.LEVEL_NAMES, reverse=True)] + [
@@ -200,9 +229,14 @@ class OccupationFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset.order_by()
 
-    def _choices(self, facet: str) -> list[tuple[str, str]]:
-        choices = FACET_CHOICES.get(facet) or self.filters[facet].extra["choices"]
-        return list(choices() if callable(choices) else choices)
+    def _choices(self, facet: str) -> list[tuple[str, str, dict]]:
+        """Each option as (value, label, names); names are empty but for groups and batches."""
+        if facet in FACET_CHOICES:
+            return FACET_CHOICES[facet]()
+        choices = self.filters[facet].extra["choices"]
+        return [
+            (value, label, {}) for value, label in (choices() if callable(choices) else choices)
+        ]
 
     def facets(self) -> list[dict]:
         """For each facet shown, its options with counts for the query and the other filters.
@@ -237,8 +271,9 @@ class OccupationFilter(django_filters.FilterSet):
                     "label": label,
                     "count": counts[facet].get(value, 0),
                     "active": active[facet] == value,
+                    **names,
                 }
-                for value, label in self._choices(facet)
+                for value, label, names in self._choices(facet)
                 if (not parent or value.startswith(f"{active[parent]}-"))
                 and (counts[facet].get(value) or active[facet] == value)
             ]
@@ -247,8 +282,6 @@ class OccupationFilter(django_filters.FilterSet):
                     "name": facet,
                     "label": self.filters[facet].label,
                     "options": options,
-                    # Group and batch names are the classification's and the ministry's Chinese.
-                    "lang": "zh-Hans" if facet in CHINESE_FACETS else "",
                 }
             )
         return facets

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .charts import Row, Series, bar_chart
+from .languages import chinese_page, text_origin, translation_label, translation_mark_text
 from .models import Announcement, Figure, MajorGroup, Occupation, SkillStandard
 
 DIGITAL = Series(gettext_lazy("digital (S)"), "#5b2a9e", "swatch-s")
@@ -40,6 +41,8 @@ class Insight:
     notes: list[str] = field(default_factory=list)
     # Per table row, the source it cites, for the figures.
     sources: list = field(default_factory=list)
+    # Whether the chart shows names in the catalogue's own English translation.
+    translated: bool = False
 
     @property
     def lines(self):
@@ -72,13 +75,23 @@ def insight(user, slug: str) -> Insight | None:
     return next((one for one in figures() if one.slug == slug), None)
 
 
+def _english_shown(en: str) -> bool:
+    return bool(en) and not chinese_page()
+
+
 def _name(zh: str, en: str) -> str:
     """A group or batch name for a chart label: the English one in English when it exists."""
-    from django.utils import translation
+    return en if _english_shown(en) else zh
 
-    if en and not translation.get_language().startswith("zh"):
-        return en
-    return zh
+
+def _batch_row(announcement, values, **kwargs) -> Row:
+    english = announcement.english_label
+    label = _name(announcement.label, english)
+    if not _english_shown(english):
+        label = f"{announcement.date_display or '?'} {label}"
+    return Row(
+        label=label, values=values, lang="en" if _english_shown(english) else "zh-Hans", **kwargs
+    )
 
 
 def _issues(announcement) -> str:
@@ -96,15 +109,7 @@ def batches(visible) -> Insight:
             occupation_count=Count("occupations", filter=Q(occupations__in=visible))
         ).order_by("date", "batch_number")
     )
-    rows = [
-        Row(
-            label=f"{a.date_display or '?'} {a.label}",
-            values=[a.occupation_count],
-            lang="zh-Hans",
-            note=_issues(a),
-        )
-        for a in announcements
-    ]
+    rows = [_batch_row(a, [a.occupation_count], note=_issues(a)) for a in announcements]
     title = _("New occupations per announcement batch")
     summary = _(
         "How many occupations of each batch the Ministry of Human Resources and Social Security "
@@ -136,14 +141,19 @@ def groups(visible) -> Insight:
     def share(part, whole):
         return (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
 
-    rows = [
-        Row(
-            label=f"{m.code} {_name(m.name_zh, m.name_en)}",
-            values=[share(m.digital, m.total), share(m.green, m.total)],
-            lang="en" if m.name_en and _name(m.name_zh, m.name_en) == m.name_en else "zh-Hans",
+    rows = []
+    for m in majors:
+        english = _english_shown(m.name_en)
+        status = translation_label(m.name_en_origin, m.name_en_review) if english else ""
+        rows.append(
+            Row(
+                label=f"{m.code} {_name(m.name_zh, m.name_en)}",
+                values=[share(m.digital, m.total), share(m.green, m.total)],
+                lang="en" if english else "zh-Hans",
+                mark=translation_mark_text(m.name_en_review) if status else "",
+                extra={"mark_label": status},
+            )
         )
-        for m in majors
-    ]
     title = _("Digital (S) and green (L) share per major group")
     summary = _(
         "The share of each major group's occupations that the 2022 classification marks as "
@@ -155,7 +165,9 @@ def groups(visible) -> Insight:
         summary=summary,
         columns=[
             _("Code"),
-            _("Major group"),
+            _("Major group (Chinese)"),
+            _("Major group (English)"),
+            _("English name"),
             _("Occupations"),
             _("Digital (S)"),
             _("Digital share, %"),
@@ -165,7 +177,9 @@ def groups(visible) -> Insight:
         table=[
             [
                 m.code,
-                _name(m.name_zh, m.name_en),
+                m.name_zh,
+                m.name_en,
+                text_origin(m.name_en_origin, m.name_en_review) if m.name_en else "",
                 m.total,
                 m.digital,
                 share(m.digital, m.total),
@@ -183,6 +197,7 @@ def groups(visible) -> Insight:
             chart_id="groups",
             number_format=lambda value: f"{value}%",
         ),
+        translated=any(row.mark for row in rows),
     )
 
 
@@ -209,12 +224,7 @@ def standards(visible) -> Insight:
         ).order_by("date", "batch_number")
     )
     rows = [
-        Row(
-            label=f"{a.date_display or '?'} {a.label}",
-            values=[a.standardised, a.with_weights, a.with_levels],
-            total=a.total,
-            lang="zh-Hans",
-        )
+        _batch_row(a, [a.standardised, a.with_weights, a.with_levels], total=a.total)
         for a in announcements
     ]
     title = _("Skill-standard coverage of the new occupations")

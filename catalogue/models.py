@@ -114,6 +114,19 @@ def review_field(verbose_name):
     )
 
 
+def english_provenance(record, text_field: str) -> dict:
+    """The origin and review of a record's (or a dict's) English text, null without one."""
+
+    def value(name):
+        return record.get(name, "") if isinstance(record, dict) else getattr(record, name)
+
+    present = bool(value(text_field))
+    return {
+        f"{text_field}_origin": (value(f"{text_field}_origin") or None) if present else None,
+        f"{text_field}_review": (value(f"{text_field}_review") or None) if present else None,
+    }
+
+
 def data_issue_labels(issues) -> list[str]:
     return [DataIssue(issue).label for issue in issues if issue in DataIssue.values]
 
@@ -413,6 +426,19 @@ class Announcement(TimeStamped):
     @property
     def other_date_display(self) -> str:
         return format_date(self.other_date, self.other_date_precision)
+
+    @property
+    def english_label(self) -> str:
+        """The batch in English from its number, date and status: a description of the
+        record, not a translation of its Chinese label. Empty without a batch number."""
+        if self.batch_number is None:
+            return ""
+        label = f"Batch {self.batch_number}"
+        if self.date_display:
+            label += f", {self.date_display}"
+        if self.status == self.Status.PUBLIC_CONSULTATION:
+            label += " (under public consultation)"
+        return label
 
     def get_data_issues_display(self) -> list[str]:
         return data_issue_labels(self.data_issues)

@@ -15,11 +15,32 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Upper
+from django.utils.translation import gettext_lazy as _
 
+from .languages import translation_label
 from .search.query import ParsedQuery, parse
 
 # What every list of occupations shows of each: the page, the API and the downloads.
-ROW_FIELDS = ["code", "slug", "name_zh", "name_en", "name_pinyin", "kind", "is_digital", "is_green"]
+ROW_FIELDS = [
+    "code",
+    "slug",
+    "name_zh",
+    "name_en",
+    "name_en_origin",
+    "name_en_review",
+    "name_pinyin",
+    "kind",
+    "is_digital",
+    "is_green",
+]
+
+
+# The minor group and its parents, as an occupation reaches them.
+GROUP_PATH = [
+    "minor_group",
+    "minor_group__middle_group",
+    "minor_group__middle_group__major_group",
+]
 
 
 class OccupationQuerySet(models.QuerySet):
@@ -44,15 +65,13 @@ class OccupationQuerySet(models.QuerySet):
                 "status",
                 "definition_zh",
                 "definition_en",
-                "minor_group__code",
-                "minor_group__name_zh",
-                "minor_group__name_en",
-                "minor_group__middle_group__code",
-                "minor_group__middle_group__name_zh",
-                "minor_group__middle_group__name_en",
-                "minor_group__middle_group__major_group__code",
-                "minor_group__middle_group__major_group__name_zh",
-                "minor_group__middle_group__major_group__name_en",
+                "definition_en_origin",
+                "definition_en_review",
+                *(
+                    f"{group}__{name}"
+                    for group in GROUP_PATH
+                    for name in ["code", "name_zh", "name_en", "name_en_origin", "name_en_review"]
+                ),
                 "announcement__key",
                 "announcement__label",
                 "announcement__date",
@@ -281,7 +300,9 @@ def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
         Occupation.objects.visible_to(user)
         .search(parsed)
         .by_relevance()
-        .only("code", "slug", "name_zh", "name_en")[:AUTOCOMPLETE_LIMIT]
+        .only("code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review")[
+            :AUTOCOMPLETE_LIMIT
+        ]
     )
     titles: dict[int, str] = {}
     for title in AlternateTitle.objects.filter(
@@ -293,6 +314,12 @@ def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
             "label": f"{titles[o.pk]} → {o}" if o.pk in titles else str(o),
             "name_zh": o.name_zh,
             "name_en": o.name_en,
+            "name_en_origin": o.name_en_origin or None if o.name_en else None,
+            "name_en_review": o.name_en_review if o.name_en else None,
+            # In words, in the page's language, where the English is a translation.
+            "name_en_status": translation_label(o.name_en_origin, o.name_en_review)
+            if o.name_en
+            else "",
             "title": titles.get(o.pk, ""),
             "code": o.code,
             "url": o.get_absolute_url(),
@@ -308,6 +335,58 @@ def visible_occupations(user, lookup: str = "occupations") -> Prefetch:
 
     # announcement_id too: a prefetch through the announcement matches rows on it.
     visible = Occupation.objects.visible_to(user).only(
-        "code", "slug", "name_zh", "name_en", "name_pinyin", "status", "announcement_id"
+        "code",
+        "slug",
+        "name_zh",
+        "name_en",
+        "name_en_origin",
+        "name_en_review",
+        "name_pinyin",
+        "status",
+        "announcement_id",
     )
     return Prefetch(lookup, queryset=visible.order_by("code", "name_zh"))
+
+
+def translation_counts() -> list[dict]:
+    """For each kind of text with English: how many records have it, by where it comes from
+    and whether it is reviewed; one query per kind (seven in all)."""
+    from .models import (
+        JobType,
+        MajorGroup,
+        MiddleGroup,
+        MinorGroup,
+        Occupation,
+        OccupationTask,
+        ReviewStatus,
+        TextOrigin,
+    )
+
+    def counts(model, en_field, label, needed=None):
+        origin, review = f"{en_field}_origin", f"{en_field}_review"
+        translated = Q(**{f"{origin}__in": [TextOrigin.CATALOGUE_TRANSLATION, TextOrigin.CURATOR]})
+        present = ~Q(**{en_field: ""})
+        queryset = model.objects.filter(needed) if needed is not None else model.objects.all()
+        return {
+            "label": label,
+            **queryset.aggregate(
+                total=Count("pk"),
+                translated=Count("pk", filter=present & translated),
+                reviewed=Count(
+                    "pk", filter=present & translated & Q(**{review: ReviewStatus.REVIEWED})
+                ),
+                sourced=Count("pk", filter=present & ~translated),
+                missing=Count("pk", filter=~present),
+            ),
+        }
+
+    with_definition = ~Q(definition_zh="")
+    return [
+        counts(Occupation, "name_en", _("occupation names")),
+        counts(Occupation, "definition_en", _("occupation definitions"), with_definition),
+        counts(MajorGroup, "name_en", _("major group names")),
+        counts(MiddleGroup, "name_en", _("middle group names")),
+        counts(MinorGroup, "name_en", _("minor group names")),
+        counts(OccupationTask, "text_en", _("tasks")),
+        counts(JobType, "name_en", _("job types")),
+    ]

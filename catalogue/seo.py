@@ -4,7 +4,8 @@ import json
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+
+from .languages import chinese_page
 
 # json_script's escapes: the JSON cannot close its <script> element or open a comment.
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -18,7 +19,7 @@ def json_ld(data: dict) -> SafeString:
 def occupation_json_ld(occupation, request) -> SafeString:
     """An Occupation (https://schema.org/Occupation) with its classification code and the
     skill standards that qualify for it, in the page's language first."""
-    chinese_first = get_language().startswith("zh") or not occupation.name_en
+    chinese_first = chinese_page() or not occupation.name_en
     names = (
         [occupation.name_zh, occupation.name_en]
         if chinese_first

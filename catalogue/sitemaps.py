@@ -22,6 +22,7 @@ class PageSitemap(CatalogueSitemap):
             "catalogue:classification",
             "catalogue:announcement-list",
             "catalogue:insights",
+            "catalogue:about-translations",
         ]
 
     def location(self, item):

@@ -49,5 +49,10 @@ urlpatterns = [
     ),
     path("sources/<slug:key>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("insights/", views.InsightsView.as_view(), name="insights"),
+    path(
+        "about/translations/",
+        views.AboutTranslationsView.as_view(),
+        name="about-translations",
+    ),
     path("insights/<slug:slug>.csv", views.InsightCSVView.as_view(), name="insight-csv"),
 ]

@@ -23,6 +23,7 @@ from .querysets import (
     autocomplete,
     classification_tree,
     record_parts,
+    translation_counts,
     visible_occupations,
 )
 from .search.query import parse
@@ -321,6 +322,15 @@ def healthz(request):
         response = JsonResponse({"status": "ok", "database": "ok"})
     response["Cache-Control"] = "no-store"
     return response
+
+
+class AboutTranslationsView(TemplateView):
+    """What the catalogue's English is, how it is marked, and how much of it is reviewed."""
+
+    template_name = "catalogue/about_translations.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(counts=translation_counts(), **kwargs)
 
 
 class InsightsView(TemplateView):

@@ -51,8 +51,8 @@ class InsightsPageTests(TestCase):
             Occupation.objects.published().filter(code__startswith="4-", is_digital=True).count(),
             Occupation.objects.published().filter(code__startswith="4-", is_green=True).count(),
         )
-        self.assertEqual([int(fourth[2]), int(fourth[3]), int(fourth[5])], [total, digital, green])
-        self.assertEqual(fourth[4], f"{100 * digital / total:.1f}")
+        self.assertEqual([int(fourth[4]), int(fourth[5]), int(fourth[7])], [total, digital, green])
+        self.assertEqual(fourth[6], f"{100 * digital / total:.1f}")
 
     def test_standard_coverage_counts_standards_and_level_content(self):
         rows = self.csv("standards")
@@ -85,7 +85,7 @@ class InsightsPageTests(TestCase):
         response = self.client.get("/zh-hans/insights/")
         self.assertContains(response, "各批次发布的新职业")
         rows = self.csv("groups", prefix="/zh-hans")
-        self.assertEqual(rows[0][:2], ["代码", "大类"])
+        self.assertEqual(rows[0][:4], ["代码", "大类（中文）", "大类（英文）", "英文名称"])
 
     def test_query_count_does_not_grow_with_the_catalogue(self):
         with CaptureQueriesContext(connection) as before:

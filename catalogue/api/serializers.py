@@ -10,9 +10,46 @@ from catalogue.models import (
     Figure,
     Occupation,
     Quote,
+    ReviewStatus,
     Source,
+    TextOrigin,
+    english_provenance,
 )
 from catalogue.querysets import ROW_FIELDS
+
+ORIGIN_HELP = (
+    "Where the English text beside it comes from: catalogue_translation (the catalogue's own "
+    "translation; there is no official English version), source_article, curator or official; "
+    "null when there is no English text."
+)
+REVIEW_HELP = "Whether a curator has reviewed the English text; null when there is none."
+# What the two fields below look like in the schema: the model's choices, or null.
+ORIGIN_SCHEMA = serializers.ChoiceField(
+    choices=TextOrigin.choices, allow_null=True, help_text=ORIGIN_HELP
+)
+REVIEW_SCHEMA = serializers.ChoiceField(
+    choices=ReviewStatus.choices, allow_null=True, help_text=REVIEW_HELP
+)
+
+
+@extend_schema_field(ORIGIN_SCHEMA)
+class EnglishOriginField(serializers.Field):
+    """The origin of the record's English text ``text_field``; null without one."""
+
+    def __init__(self, text_field: str, **kwargs):
+        self.text_field = text_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return english_provenance(record, self.text_field)[f"{self.text_field}_origin"]
+
+
+@extend_schema_field(REVIEW_SCHEMA)
+class EnglishReviewField(EnglishOriginField):
+    """The review status of the record's English text ``text_field``; null without one."""
+
+    def to_representation(self, record):
+        return english_provenance(record, self.text_field)[f"{self.text_field}_review"]
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
@@ -44,10 +81,21 @@ class LinkedSerializer(serializers.ModelSerializer):
 
 class OccupationRefSerializer(LinkedSerializer):
     api_view, lookup_field = "api:occupation-detail", "slug"
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
 
     class Meta:
         model = Occupation
-        fields = ["code", "slug", "name_zh", "name_en", "url", "html_url"]
+        fields = [
+            "code",
+            "slug",
+            "name_zh",
+            "name_en",
+            "name_en_origin",
+            "name_en_review",
+            "url",
+            "html_url",
+        ]
 
 
 class StandardRefSerializer(serializers.Serializer):
@@ -111,6 +159,8 @@ class GroupRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
 
 
 class DataFlagSerializer(serializers.Serializer):
@@ -337,8 +387,8 @@ class TaskSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     text_zh = serializers.CharField(allow_blank=True)
     text_en = serializers.CharField(allow_blank=True)
-    text_en_origin = serializers.CharField(allow_blank=True)
-    text_en_review = serializers.CharField()
+    text_en_origin = EnglishOriginField("text_en")
+    text_en_review = EnglishReviewField("text_en")
     note = serializers.CharField(allow_blank=True, help_text="Known problems of the text.")
     source = SourceRefSerializer(allow_null=True)
 
@@ -357,8 +407,8 @@ class AlternateTitleSerializer(serializers.Serializer):
 class JobTypeSerializer(serializers.Serializer):
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
-    name_en_origin = serializers.CharField(allow_blank=True)
-    name_en_review = serializers.CharField()
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
     code_in_source = serializers.CharField(allow_blank=True)
     announced_in = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
@@ -379,6 +429,8 @@ class FigureInOccupationSerializer(FigureSerializer):
 
 class OccupationDetailSerializer(OccupationListItemSerializer):
     classification_path = serializers.SerializerMethodField()
+    definition_en_origin = EnglishOriginField("definition_en")
+    definition_en_review = EnglishReviewField("definition_en")
     announcement = AnnouncementRefSerializer(allow_null=True)
     source = SourceRefSerializer(allow_null=True)
     definition_source = SourceRefSerializer(
@@ -437,16 +489,28 @@ class OccupationDetailSerializer(OccupationListItemSerializer):
         if occupation.minor_group is None:
             return []
         levels = ["major", "middle", "minor"]
-        return [
-            {"level": level, "code": g.code, "name_zh": g.name_zh, "name_en": g.name_en}
-            for level, g in zip(levels, occupation.minor_group.path, strict=True)
-        ]
+        return GroupRefSerializer(
+            [
+                {
+                    "level": level,
+                    "code": g.code,
+                    "name_zh": g.name_zh,
+                    "name_en": g.name_en,
+                    "name_en_origin": g.name_en_origin,
+                    "name_en_review": g.name_en_review,
+                }
+                for level, g in zip(levels, occupation.minor_group.path, strict=True)
+            ],
+            many=True,
+        ).data
 
 
 class MinorGroupNodeSerializer(serializers.Serializer):
     code = serializers.CharField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = EnglishOriginField("name_en")
+    name_en_review = EnglishReviewField("name_en")
     occupation_count = serializers.IntegerField()
 
 
@@ -462,6 +526,16 @@ class AutocompleteResultSerializer(serializers.Serializer):
     label = serializers.CharField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
+    name_en_origin = serializers.ChoiceField(
+        choices=TextOrigin.choices, allow_null=True, help_text=ORIGIN_HELP
+    )
+    name_en_review = serializers.ChoiceField(
+        choices=ReviewStatus.choices, allow_null=True, help_text=REVIEW_HELP
+    )
+    name_en_status = serializers.CharField(
+        allow_blank=True,
+        help_text="The English name's origin and review in words, where it is a translation.",
+    )
     title = serializers.CharField(allow_blank=True)
     code = serializers.CharField(allow_null=True)
     url = serializers.CharField()

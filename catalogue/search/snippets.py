@@ -12,6 +12,19 @@ START, STOP = "\x02", "\x03"  # never in catalogue text; replaced after escaping
 SNIPPET_CHARS = 160
 
 
+class Snippet(SafeString):
+    """A snippet, knowing whether it is of the English definition (which may be a translation
+    a page marks) or of the Chinese."""
+
+    english = False
+
+
+def _english(snippet: SafeString) -> Snippet:
+    result = Snippet(snippet)
+    result.english = True
+    return result
+
+
 def _mark(text: str) -> SafeString:
     # Safe: the text is escaped first; only our own markers become <mark> tags.
     return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
@@ -56,11 +69,11 @@ def snippets(occupations, parsed: ParsedQuery) -> dict[int, SafeString]:
             )
     for o in occupations:
         if o.pk in english and START in english[o.pk]:
-            result[o.pk] = _mark(english[o.pk])
+            result[o.pk] = _english(_mark(english[o.pk]))
         elif o.definition_zh:
             result[o.pk] = _mark(_mark_runs(o.definition_zh, parsed.cjk))
         elif o.definition_en:
-            result[o.pk] = _mark(o.definition_en[:SNIPPET_CHARS])
+            result[o.pk] = _english(_mark(o.definition_en[:SNIPPET_CHARS]))
     return result
 
 

@@ -1,8 +1,17 @@
 from decimal import Decimal
 
 from django import template
-from django.utils import translation
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from catalogue.languages import (
+    chinese_page,
+    text_origin,
+    translation_label,
+    translation_mark_text,
+)
+from catalogue.models import ReviewStatus
 
 register = template.Library()
 
@@ -30,32 +39,82 @@ def highlighted_name(name, parsed):
 
 
 @register.simple_tag
-def bilingual(zh, en, pinyin="", parsed=None, element="span", secondary_class="name-alt"):
+def translation_mark(origin: str, review: str) -> SafeString:
+    """A small mark after a translated text: the catalogue's own translation, and whether a
+    curator has reviewed it; its words for screen readers and as a tooltip."""
+    label = translation_label(origin, review)
+    if not label:
+        return SafeString("")
+    # In the page's language, inside an English text's element.
+    return format_html(
+        '<span class="tr-mark{}" lang="{}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden"> ({})</span></span>',
+        " tr-reviewed" if review == ReviewStatus.REVIEWED else "",
+        "zh-Hans" if chinese_page() else "en",
+        label,
+        translation_mark_text(review),
+        label,
+    )
+
+
+@register.simple_tag
+def translation_status(origin: str, review: str) -> str:
+    """Where an English text comes from and its review, in words (for provenance tables)."""
+    return text_origin(origin, review)
+
+
+@register.simple_tag
+def about_translations_url() -> str:
+    return reverse("catalogue:about-translations")
+
+
+@register.simple_tag
+def bilingual(
+    zh,
+    en,
+    pinyin="",
+    parsed=None,
+    element="span",
+    secondary_class="name-alt",
+    origin="",
+    review="",
+):
     """A Chinese text and its English one, the page's language first and the other beside it.
 
-    Without an English text the pinyin, when given, stands in for it, after the Chinese. With
-    `parsed` (a search), the words searched for are marked in both.
+    An English text that is the catalogue's translation (``origin``) carries its mark and
+    review status. Without an English text the pinyin, when given, stands in for it, after
+    the Chinese. With `parsed` (a search), the words searched for are
+    marked in both.
     """
     from catalogue.search.snippets import highlight_name
 
     def render(text):
         return highlight_name(text, parsed) if parsed is not None else text
 
+    chinese = chinese_page()
     parts = []
     if zh:
-        parts.append(("zh-Hans", render(zh)))
+        parts.append(("zh-Hans", render(zh), ""))
     if en:
-        parts.append(("en", render(en)))
+        parts.append(("en", render(en), translation_mark(origin, review)))
     elif pinyin:
-        parts.append(("zh-Latn-pinyin", pinyin))
-    if en and zh and not translation.get_language().startswith("zh"):
+        parts.append(("zh-Latn-pinyin", pinyin, ""))
+    if en and zh and not chinese:
         parts.reverse()
+    # A mark goes inside its text's element (a definition's paragraph, say).
     return format_html_join(
         " ",
-        '<{} lang="{}"{}>{}</{}>',
+        '<{} lang="{}"{}>{}{}</{}>',
         (
-            (element, tag, format_html(' class="{}"', secondary_class) if i else "", text, element)
-            for i, (tag, text) in enumerate(parts)
+            (
+                element,
+                tag,
+                format_html(' class="{}"', secondary_class) if i else "",
+                text,
+                after,
+                element,
+            )
+            for i, (tag, text, after) in enumerate(parts)
         ),
     )
 
@@ -67,3 +126,21 @@ def get_index(sequence, index):
         return sequence[index]
     except (IndexError, TypeError):
         return None
+
+
+@register.simple_tag
+def bilingual_field(
+    record, field, pinyin="", parsed=None, element="span", secondary_class="name-alt"
+):
+    """bilingual() of a record's ``<field>_zh`` and ``<field>_en``, with the English text's
+    origin and review (``<field>_en_origin``, ``<field>_en_review``)."""
+    return bilingual(
+        getattr(record, f"{field}_zh"),
+        getattr(record, f"{field}_en"),
+        pinyin,
+        parsed,
+        element,
+        secondary_class,
+        origin=getattr(record, f"{field}_en_origin", ""),
+        review=getattr(record, f"{field}_en_review", ""),
+    )

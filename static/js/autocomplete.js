@@ -41,7 +41,20 @@
         li.id = list.id + "-" + i;
         li.setAttribute("role", "option");
         li.dataset.url = result.url;
-        li.textContent = result.label + (result.code ? "  " + result.code : "");
+        li.textContent = result.label;
+        if (result.name_en_status) {
+          // The English name is the catalogue's translation: its mark, as on the pages.
+          var mark = document.createElement("span");
+          var words = document.createElement("span");
+          mark.className = "tr-mark";
+          mark.title = result.name_en_status;
+          mark.textContent = (text.mark || "tr.") + (result.name_en_review === "reviewed" ? "\u2713" : "");
+          mark.setAttribute("aria-hidden", "true");
+          words.className = "visually-hidden";
+          words.textContent = " (" + result.name_en_status + ")";
+          li.appendChild(mark); li.appendChild(words);
+        }
+        if (result.code) li.appendChild(document.createTextNode("  " + result.code));
         li.addEventListener("mousedown", function (event) { event.preventDefault(); window.location.href = result.url; });
         list.appendChild(li); items.push(li);
       });

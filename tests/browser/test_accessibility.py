@@ -8,6 +8,8 @@ PAGES = {
     "list with results": "/occupations/?q=训练师",
     "list with no results": "/occupations/?q=zzzzqqq",
     "detail": "/occupations/ai-trainer/",
+    "detail with translations": "/occupations/all-media-operator/",
+    "about the translations": "/about/translations/",
     "classification": "/classification/",
     "insights": "/insights/",
     "announcements": "/announcements/",

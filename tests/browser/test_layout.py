@@ -31,3 +31,20 @@ def test_screenshots_and_no_horizontal_scrolling_on_a_phone(browser, catalogue, 
             )
             assert overflow <= 0, f"{prefix}{url} scrolls sideways by {overflow}px at {width}px"
         context.close()
+
+
+def test_the_provenance_table_stays_readable_on_a_phone(browser, catalogue):
+    """At 375 px each value of "Where this record comes from" takes the table's width under its
+    term, instead of the sliver beside a long term it once had (one character wide)."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, base_url=catalogue.url)
+    page = context.new_page()
+    for url in ["/occupations/ai-trainer/", "/zh-hans/occupations/ai-trainer/"]:
+        page.goto(url)
+        table = page.eval_on_selector(".provenance dl", "e => e.getBoundingClientRect().width")
+        values = page.eval_on_selector_all(
+            ".provenance dd", "els => els.map(e => e.getBoundingClientRect().width)"
+        )
+        assert len(values) >= 3, url
+        narrowest = min(values)
+        assert narrowest >= 0.9 * table, f"{url}: a value is {narrowest:.0f}px of {table:.0f}px"
+    context.close()

@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 
 from catalogue.data_imports import (
     DATA_IMPORTS,
+    OWN_DATA_DIR,
     DataDirError,
     count_rows,
     data_dir,
@@ -49,7 +50,7 @@ class Command(ImportCommand):
         bars = []
 
         def progress_for(entry):
-            total = count_rows(folder / entry.files[0])
+            total = count_rows((OWN_DATA_DIR if entry.own else folder) / entry.files[0])
             bar = Progress(self.stderr._out, total, entry.name)
             bars.append(bar)
             return bar
@@ -72,7 +73,8 @@ class Command(ImportCommand):
             if outcome.status == "unchanged":
                 self.stdout.write(f"{name}: files unchanged since the last import; skipped")
             elif outcome.status == "missing":
-                self.stderr.write(f"{name}: skipped, {', '.join(outcome.missing)} not in {folder}")
+                where = OWN_DATA_DIR if outcome.entry.own else folder
+                self.stderr.write(f"{name}: skipped, {', '.join(outcome.missing)} not in {where}")
             else:
                 self.stdout.write(f"{name}:")
                 for line in outcome.report.lines():
