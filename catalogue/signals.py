@@ -1,6 +1,6 @@
 """Keep each occupation's search document current when anything it is built from changes."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from .models import (
@@ -40,6 +40,12 @@ def requirement_changed(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=Quote)
 def quote_saved(sender, instance, **kwargs):
+    schedule_refresh(instance.occupations.values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Quote)
+def quote_deleted(sender, instance, **kwargs):
+    # Before the delete: its links to occupations go with it, without an m2m_changed signal.
     schedule_refresh(instance.occupations.values_list("pk", flat=True))
 
 
