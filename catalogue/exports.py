@@ -4,9 +4,7 @@ import csv
 import json
 from collections.abc import Iterator
 
-from django.db.models import Max
-from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpResponse, StreamingHttpResponse
 
 from .querysets import ROW_FIELDS
 
@@ -87,29 +85,11 @@ def _jsonl(rows: Iterator[dict]) -> Iterator[str]:
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
-def catalogue_last_modified() -> int | None:
-    """When any occupation, announcement or source last changed, as a timestamp."""
-    from .models import Announcement, Occupation, Source
-
-    latest = [
-        model.objects.aggregate(latest=Max("updated_at"))["latest"]
-        for model in (Occupation, Announcement, Source)
-    ]
-    latest = [value for value in latest if value is not None]
-    return int(max(latest).timestamp()) if latest else None
-
-
 def streamed(request, chunks: Iterator[str], export_format: str, name: str):
-    """A download streamed as it is produced; Last-Modified stands in for the ETag that a
-    stream cannot have, and If-Modified-Since gets 304 Not Modified."""
-    last_modified = catalogue_last_modified()
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    if last_modified is not None and since is not None and since >= last_modified:
-        return HttpResponseNotModified()
+    """A download streamed as it is produced. Its ETag and Last-Modified, like every page's,
+    come from the catalogue version (catalogue.middleware), and so does a 304 Not Modified."""
     response = StreamingHttpResponse(chunks, content_type=EXPORT_FORMATS[export_format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
     return response
 
 

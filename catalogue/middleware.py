@@ -119,11 +119,13 @@ class CataloguePageMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         key, etag, last_modified = page
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code != 200 or response.cookies:
             return response
         if getattr(response, "_from_page_cache", False):
             return response
         response = self.headers(response, etag, last_modified)
+        if response.streaming:  # a download: conditional GET as for any page, but not cached
+            return response
         if request.method == "GET" and settings.CATALOGUE_PAGE_CACHE:
             cache.set(key, (response.status_code, list(response.items()), response.content))
         return response

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.management import call_command
@@ -9,8 +10,9 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from catalogue.models import OccupationTask, SkillStandard, StandardLevel
+from catalogue.models import Announcement, OccupationTask, SkillStandard, Source, StandardLevel
 
 from .factories import build_standard_outline
 from .helpers import index_for_search, snapshot
@@ -304,3 +306,24 @@ class ListExportTests(ApiTestCase):
             f"{API}/quotes/", {"format": "jsonl"}, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
         )
         self.assertEqual(api.status_code, 304)
+
+    def test_a_change_to_a_quote_is_a_new_download(self):
+        from catalogue.models import CatalogueVersion, Occupation, Quote
+
+        # The catalogue as it stood an hour ago, and a download of its quotes then.
+        an_hour_ago = timezone.now() - timedelta(hours=1)
+        for model in (Occupation, Announcement, Source, Quote):
+            model.objects.update(updated_at=an_hour_ago)
+        CatalogueVersion.objects.update(changed_at=an_hour_ago)
+        first = self.client.get(f"{API}/quotes/", {"format": "csv"})
+        self.assertEqual(first["Last-Modified"], self.client.get("/")["Last-Modified"])
+
+        quote = Quote.objects.order_by("pk").first()
+        quote.speaker_role = "edited since"
+        quote.save()
+        again = self.client.get(
+            f"{API}/quotes/", {"format": "csv"}, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+        )
+        self.assertEqual(again.status_code, 200)
+        self.assertIn("edited since", b"".join(again.streaming_content).decode())
+        self.assertNotEqual(again["Last-Modified"], first["Last-Modified"])
