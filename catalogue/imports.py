@@ -234,6 +234,11 @@ def _check(condition: bool, path: Path, row: Row, reason: str) -> None:
         raise ImportFileError(path, row.line, reason)
 
 
+def _is_whole_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts ² and ①, which int() refuses."""
+    return re.fullmatch(r"[0-9]+", value) is not None
+
+
 def _flag(row: Row, column: str, path: Path) -> bool:
     _check(row[column] in {"0", "1"}, path, row, f"{column} must be 0 or 1, not {row[column]!r}")
     return row[column] == "1"
@@ -410,7 +415,7 @@ def _read_occupations(path: Path, groups) -> list[Row]:
             f"unknown record_origin {row['record_origin']!r}",
         )
         _check(
-            row["source_page"] == "" or row["source_page"].isdigit(),
+            row["source_page"] == "" or _is_whole_number(row["source_page"]),
             path,
             row,
             f"source_page must be a page number, not {row['source_page']!r}",
@@ -556,7 +561,7 @@ def announcements_import(
     members: dict[int, list[Row]] = defaultdict(list)
     for row in rows:
         _check(
-            row["batch_no"].isdigit() and int(row["batch_no"]) >= 1,
+            _is_whole_number(row["batch_no"]) and int(row["batch_no"]) >= 1,
             path,
             row,
             f"batch_no must be a number from 1, not {row['batch_no']!r}",

@@ -139,6 +139,11 @@ class ErrorTests(ApiTestCase):
             ({"page_size": "101"}, "page_size"),
             ({"format": "xml"}, "format"),
             ({"format": "csv", "page": "x"}, "page"),
+            # Digits int() refuses, or reads as other numbers, though str.isdigit() says yes.
+            ({"page": "²"}, "page"),
+            ({"page": "①"}, "page"),
+            ({"page": "٣"}, "page"),
+            ({"page_size": "²"}, "page_size"),
         ]:
             with self.subTest(params=params):
                 data = self.get(f"{API}/occupations/", params, status=400)

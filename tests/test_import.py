@@ -263,6 +263,12 @@ class BadFileTests(ImportTestCase):
         )
         self.assertRejected(8, "is_digital must be 0 or 1", occupations=bad)
 
+    def test_a_page_number_in_other_digits(self):
+        bad = self.write(
+            "occupations.csv", OCCUPATIONS + occupation_line("4-04-05-09", "页", page="²")
+        )
+        self.assertRejected(8, "source_page must be a page number, not '²'", occupations=bad)
+
     def test_code_outside_its_groups(self):
         bad = self.write("occupations.csv", OCCUPATIONS + occupation_line("4-04-06-01", "无组"))
         self.assertRejected(
@@ -372,6 +378,14 @@ class AnnouncementImportTests(ImportTestCase):
         self.assertEqual(raised.exception.line, 6)
         self.assertIn("4-04-05-99 (不存在) is not in the catalogue", str(raised.exception))
         self.assertEqual(snapshot(), before)
+
+    def test_a_batch_number_in_other_digits(self):
+        header = ANNOUNCEMENTS.split("\n", 1)[0] + "\n"
+        bad = self.write("announcements.csv", header + "①,2020,第二批,人工智能训练师,,x,y,\n")
+        with self.assertRaises(ImportFileError) as raised:
+            announcements_import(path=bad)
+        self.assertEqual(raised.exception.line, 2)
+        self.assertIn("batch_no must be a number from 1, not '①'", str(raised.exception))
 
     def test_bad_date_and_inconsistent_batch(self):
         cases = {
