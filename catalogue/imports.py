@@ -27,6 +27,7 @@ from .models import (
     MINOR_CODE_RE,
     OCCUPATION_CODE_RE,
     Announcement,
+    DataFileImport,
     DataIssue,
     DatePrecision,
     MajorGroup,
@@ -136,11 +137,12 @@ class ImportReport:
     unchanged: Counter = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     kept_curated: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run else "were"
         kinds = [*self.created, *self.updated, *self.unchanged]
-        out = []
+        out = [f"Warning: {warning}" for warning in self.warnings]
         for kind in dict.fromkeys(kinds):
             out.append(
                 f"{kind}: {self.created[kind]} {verb} created, {self.updated[kind]} updated, "
@@ -190,6 +192,11 @@ def read_csv(path: Path, columns: list[str]) -> list[Row]:
         ) from error
     if not text.strip():
         raise ImportFileError(path, 1, "the file is empty")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFileError(
+            path, line, "a NUL character, which no text can hold (a binary file, or UTF-16?)"
+        )
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
@@ -227,6 +234,21 @@ def read_csv(path: Path, columns: list[str]) -> list[Row]:
         if any(not last[column] for column in columns[:2]):
             raise ImportFileError(path, last.line, "the file ends in the middle of a row")
     return rows
+
+
+def check_row_count(path: Path, rows: int) -> str | None:
+    """A warning when the file has fewer rows than the last import of it read (a file cut
+    off cleanly at the end of a line still parses); remembers this count for the next import.
+
+    Call it inside the import's transaction, so that a dry run or a failure remembers nothing.
+    """
+    name = Path(path).name
+    last = DataFileImport.objects.filter(name=name).values_list("rows", flat=True).first()
+    if last != rows:
+        DataFileImport.objects.update_or_create(name=name, defaults={"rows": rows})
+    if last is not None and rows < last:
+        return f"{name} has {rows} rows where its last import had {last}: is it complete?"
+    return None
 
 
 def _check(condition: bool, path: Path, row: Row, reason: str) -> None:
@@ -438,6 +460,12 @@ def classification_import(
     reason = f"import_classification {occupations_path.name}"
 
     with transaction.atomic():
+        for path, count in [
+            (groups_path, sum(len(level) for level in groups.values())),
+            (occupations_path, len(rows)),
+        ]:
+            if warning := check_row_count(path, count):
+                report.warnings.append(warning)
         source = classification_source()
         for level, (model, _, parent_level) in GROUP_LEVELS.items():
             parent_field = f"{parent_level}_group" if parent_level else None
@@ -613,6 +641,8 @@ def announcements_import(
     report = ImportReport(dry_run=dry_run)
     reason = f"import_announcements {path.name}"
     with transaction.atomic():
+        if warning := check_row_count(path, len(rows)):
+            report.warnings.append(warning)
         existing = {
             a.batch_number: a for a in Announcement.objects.filter(batch_number__isnull=False)
         }

@@ -954,3 +954,17 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return f"catalogue version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class DataFileImport(models.Model):
+    """How many rows the last import of a data file read, by the file's name.
+
+    A file cut off cleanly at the end of a line still parses; only its length gives it away,
+    so an import reports a file that has fewer rows than the last import of it.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    rows = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.name}: {self.rows} rows"
