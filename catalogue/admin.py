@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +21,7 @@ from .models import (
     OccupationTask,
     Quote,
     Requirement,
+    Revisioned,
     SkillStandard,
     Source,
     StandardLevel,
@@ -29,15 +31,24 @@ from .models import (
 # --- Classification ---------------------------------------------------------------------------
 
 
-class OccupationAdminForm(forms.ModelForm):
-    """Optimistic locking: the form carries the revision it was opened at, and saving is
-    refused when someone else (a curator or an import) has saved the occupation since."""
+# --- Optimistic locking -----------------------------------------------------------------------
+# Every form of a Revisioned record carries the revision it was opened at; a save made from an
+# older one (someone else, or an import, saved the record since) is refused instead of
+# overwriting theirs. CatalogueAdmin and CatalogueInline apply it to any Revisioned model.
+
+
+def stale_message(model) -> str:
+    return _(
+        "Someone else saved this %(record)s after you opened it, so your changes were not saved. "
+        "Open it again to see theirs, then make yours."
+    ) % {"record": model._meta.verbose_name}
+
+
+class RevisionedForm(forms.ModelForm):
+    """A record's change form: holding the row lock, its save is refused when the record's
+    revision is no longer the one the form was opened at."""
 
     opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Occupation
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,24 +57,108 @@ class OccupationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
+        if self.instance.pk is None or not self.checks_revision:
             return cleaned
         # Locked until the admin's transaction ends: a second save waits, then sees ours.
         current = (
-            Occupation.objects.select_for_update()
+            self._meta.model.objects.select_for_update()
             .filter(pk=self.instance.pk)
             .values_list("revision", flat=True)
             .first()
         )
         if cleaned.get("opened_revision") != current:
-            raise forms.ValidationError(
-                _(
-                    "Someone else saved this occupation after you opened it, so your changes "
-                    "were not saved. Open it again to see theirs, then make yours."
-                ),
-                code="stale",
-            )
+            raise forms.ValidationError(stale_message(self._meta.model), code="stale")
         return cleaned
+
+    # An inline row's revision is checked by its formset, which also sees deleted rows.
+    checks_revision = True
+
+
+class RevisionedRowForm(RevisionedForm):
+    checks_revision = False
+
+
+class RevisionedInlineFormSet(BaseInlineFormSet):
+    """Inline rows: a row changed or deleted from an older revision stops the whole save. Rows
+    left as they were are not saved, so they are not checked."""
+
+    def clean(self):
+        super().clean()
+        touched = {
+            form.instance.pk: form
+            for form in self.initial_forms
+            if form.instance.pk is not None
+            and (form.has_changed() or (self.can_delete and self._should_delete_form(form)))
+        }
+        if not touched:
+            return
+        current = dict(
+            self.model.objects.select_for_update()
+            .filter(pk__in=touched)
+            .values_list("pk", "revision")
+        )
+        stale = [
+            pk
+            for pk, form in touched.items()
+            if form.cleaned_data.get("opened_revision") != current.get(pk)
+        ]
+        if stale:
+            raise forms.ValidationError(stale_message(self.model), code="stale")
+
+
+def is_revisioned(model) -> bool:
+    return issubclass(model, Revisioned)
+
+
+def _with_revision(fieldsets):
+    """The fieldsets, with the hidden opened_revision in the first one."""
+    if any("opened_revision" in options["fields"] for _name, options in fieldsets):
+        return fieldsets
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": [*options["fields"], "opened_revision"]}), *rest]
+
+
+class CatalogueAdmin(SimpleHistoryAdmin):
+    """Every catalogue model's admin: history, and optimistic locking for Revisioned models."""
+
+    def __init__(self, model, admin_site):
+        if is_revisioned(model) and not issubclass(self.form, RevisionedForm):
+            self.form = type(f"Revisioned{self.form.__name__}", (RevisionedForm, self.form), {})
+        super().__init__(model, admin_site)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return _with_revision(fieldsets) if is_revisioned(self.model) else fieldsets
+
+    def get_changelist_form(self, request, **kwargs):
+        # Rows edited in the list (list_editable) carry no revision.
+        return super().get_changelist_form(request, **{"form": forms.ModelForm, **kwargs})
+
+
+class CatalogueInline:
+    """Mixed into inlines: optimistic locking of each row of a Revisioned model."""
+
+    def __init__(self, parent_model, admin_site):
+        if is_revisioned(self.model):
+            if not issubclass(self.form, RevisionedRowForm):
+                self.form = type(
+                    f"Revisioned{self.form.__name__}", (RevisionedRowForm, self.form), {}
+                )
+            if not issubclass(self.formset, RevisionedInlineFormSet):
+                self.formset = RevisionedInlineFormSet
+        super().__init__(parent_model, admin_site)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return _with_revision(fieldsets) if is_revisioned(self.model) else fieldsets
+
+
+class TabularInline(CatalogueInline, admin.TabularInline):
+    pass
+
+
+class StackedInline(CatalogueInline, admin.StackedInline):
+    pass
 
 
 class CuratedFieldsMixin:
@@ -78,7 +173,7 @@ class CuratedFieldsMixin:
         super().save_model(request, obj, form, change)
 
 
-class GroupAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+class GroupAdmin(CuratedFieldsMixin, CatalogueAdmin):
     import_owned_fields = imports.GROUP_OWNED_FIELDS
     list_display = ["code", "name_zh", "name_en", "child_count"]
     search_fields = ["code", "name_zh", "name_en"]
@@ -117,26 +212,26 @@ class MinorGroupAdmin(GroupAdmin):
 # --- Occupations ------------------------------------------------------------------------------
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(TabularInline):
     model = OccupationTask
     extra = 0
     fields = ["position", "text_zh", "text_en"]
 
 
-class AlternateTitleInline(admin.TabularInline):
+class AlternateTitleInline(TabularInline):
     model = AlternateTitle
     extra = 0
     autocomplete_fields = ["source"]
 
 
-class JobTypeInline(admin.TabularInline):
+class JobTypeInline(TabularInline):
     model = JobType
     extra = 0
     fields = ["position", "name_zh", "name_en", "announcement", "source"]
     autocomplete_fields = ["announcement", "source"]
 
 
-class QuoteOccupationInline(admin.TabularInline):
+class QuoteOccupationInline(TabularInline):
     model = Quote.occupations.through
     extra = 0
     autocomplete_fields = ["quote"]
@@ -144,7 +239,7 @@ class QuoteOccupationInline(admin.TabularInline):
     verbose_name_plural = _("quotes about this occupation")
 
 
-class FigureOccupationInline(admin.TabularInline):
+class FigureOccupationInline(TabularInline):
     model = Figure.occupations.through
     extra = 0
     autocomplete_fields = ["figure"]
@@ -152,7 +247,7 @@ class FigureOccupationInline(admin.TabularInline):
     verbose_name_plural = _("figures about this occupation")
 
 
-class SkillStandardInline(admin.TabularInline):
+class SkillStandardInline(TabularInline):
     model = SkillStandard
     extra = 0
     fields = ["title", "edition", "number", "issuing_body", "issued_on"]
@@ -202,8 +297,7 @@ class StatusMessageMixin:
 
 
 @admin.register(Occupation)
-class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin):
-    form = OccupationAdminForm
+class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, CatalogueAdmin):
     import_owned_fields = [
         *imports.OCCUPATION_OWNED_FIELDS,
         *imports.OCCUPATION_ANNOUNCEMENT_FIELDS,
@@ -252,7 +346,6 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
                     "name_en",
                     "slug",
                     "status",
-                    "opened_revision",
                 ]
             },
         ),
@@ -312,7 +405,7 @@ class OccupationAdmin(CuratedFieldsMixin, StatusMessageMixin, SimpleHistoryAdmin
 
 
 @admin.register(OccupationTask)
-class OccupationTaskAdmin(SimpleHistoryAdmin):
+class OccupationTaskAdmin(CatalogueAdmin):
     list_display = ["__str__", "occupation", "position"]
     list_select_related = ["occupation"]
     search_fields = ["text_zh", "text_en", "occupation__name_zh"]
@@ -320,7 +413,7 @@ class OccupationTaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AlternateTitle)
-class AlternateTitleAdmin(SimpleHistoryAdmin):
+class AlternateTitleAdmin(CatalogueAdmin):
     list_display = ["title", "language", "occupation", "source"]
     list_select_related = ["occupation", "source"]
     list_filter = ["language"]
@@ -329,7 +422,7 @@ class AlternateTitleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(JobType)
-class JobTypeAdmin(SimpleHistoryAdmin):
+class JobTypeAdmin(CatalogueAdmin):
     list_display = ["name_zh", "name_en", "occupation", "announcement"]
     list_select_related = ["occupation", "announcement"]
     list_filter = ["announcement"]
@@ -340,14 +433,14 @@ class JobTypeAdmin(SimpleHistoryAdmin):
 # --- Skill standards: standard → levels → functions → work contents → requirements -----------
 
 
-class StandardLevelInline(admin.TabularInline):
+class StandardLevelInline(TabularInline):
     model = StandardLevel
     extra = 0
     show_change_link = True
 
 
 @admin.register(SkillStandard)
-class SkillStandardAdmin(SimpleHistoryAdmin):
+class SkillStandardAdmin(CatalogueAdmin):
     list_display = ["title", "occupation", "edition", "number", "issued_on", "level_count", "gaps"]
     list_select_related = ["occupation"]
     search_fields = ["title", "number", "occupation__name_zh", "occupation__name_en"]
@@ -367,14 +460,14 @@ class SkillStandardAdmin(SimpleHistoryAdmin):
         return not obj.missing
 
 
-class FunctionInline(admin.TabularInline):
+class FunctionInline(TabularInline):
     model = OccupationalFunction
     extra = 0
     show_change_link = True
 
 
 @admin.register(StandardLevel)
-class StandardLevelAdmin(SimpleHistoryAdmin):
+class StandardLevelAdmin(CatalogueAdmin):
     list_display = ["__str__", "standard", "level"]
     list_select_related = ["standard"]
     list_filter = ["level"]
@@ -383,14 +476,14 @@ class StandardLevelAdmin(SimpleHistoryAdmin):
     inlines = [FunctionInline]
 
 
-class WorkContentInline(admin.TabularInline):
+class WorkContentInline(TabularInline):
     model = WorkContent
     extra = 0
     show_change_link = True
 
 
 @admin.register(OccupationalFunction)
-class OccupationalFunctionAdmin(SimpleHistoryAdmin):
+class OccupationalFunctionAdmin(CatalogueAdmin):
     list_display = ["name_zh", "name_en", "level", "position"]
     list_select_related = ["level__standard"]
     search_fields = ["name_zh", "name_en"]
@@ -398,13 +491,13 @@ class OccupationalFunctionAdmin(SimpleHistoryAdmin):
     inlines = [WorkContentInline]
 
 
-class RequirementInline(admin.TabularInline):
+class RequirementInline(TabularInline):
     model = Requirement
     extra = 0
 
 
 @admin.register(WorkContent)
-class WorkContentAdmin(SimpleHistoryAdmin):
+class WorkContentAdmin(CatalogueAdmin):
     list_display = ["name_zh", "name_en", "function", "position"]
     list_select_related = ["function"]
     search_fields = ["name_zh", "name_en"]
@@ -413,7 +506,7 @@ class WorkContentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Requirement)
-class RequirementAdmin(SimpleHistoryAdmin):
+class RequirementAdmin(CatalogueAdmin):
     list_display = ["text_zh", "kind", "work_content", "position"]
     list_select_related = ["work_content"]
     list_filter = ["kind"]
@@ -425,7 +518,7 @@ class RequirementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+class AnnouncementAdmin(CuratedFieldsMixin, CatalogueAdmin):
     import_owned_fields = imports.ANNOUNCEMENT_OWNED_FIELDS
     list_display = [
         "label",
@@ -450,7 +543,7 @@ class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
         return obj.occupation_count
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(StackedInline):
     model = Quote
     extra = 0
     fields = [
@@ -467,7 +560,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(CatalogueAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "language", "quote_count"]
     list_filter = ["kind", "language"]
     search_fields = ["title", "publisher", "key"]
@@ -483,7 +576,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SimpleHistoryAdmin):
+class QuoteAdmin(CatalogueAdmin):
     list_display = ["speaker_name", "short_text", "source", "position", "corrected"]
     list_select_related = ["source"]
     list_filter = ["source", "speaker_name"]
@@ -500,7 +593,7 @@ class QuoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(SimpleHistoryAdmin):
+class FigureAdmin(CatalogueAdmin):
     list_display = ["__str__", "place", "as_of", "source", "featured"]
     list_editable = ["featured"]
     list_select_related = ["source"]

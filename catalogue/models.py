@@ -96,6 +96,27 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class Revisioned(models.Model):
+    """A record curators edit: every save raises its revision, and the admin refuses a save made
+    from a form opened at an older one (catalogue.admin). Bulk writes raise it themselves."""
+
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; an edit made from an older revision is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.revision += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+
+
 # --- Sources ---------------------------------------------------------------------------------
 
 
@@ -104,7 +125,7 @@ class SourceManager(models.Manager):
         return self.get(key=key)
 
 
-class Source(TimeStamped):
+class Source(TimeStamped, Revisioned):
     """A document the catalogue cites: an article, an announcement, a standard, a data set."""
 
     class Kind(models.TextChoices):
@@ -176,7 +197,7 @@ def _group_constraints(name: str, pattern: str, parent: str = "") -> list:
     return constraints
 
 
-class ClassificationGroup(TimeStamped):
+class ClassificationGroup(TimeStamped, Revisioned):
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     source = models.ForeignKey(
@@ -254,7 +275,7 @@ class AnnouncementManager(models.Manager):
         return self.get(key=key)
 
 
-class Announcement(TimeStamped):
+class Announcement(TimeStamped, Revisioned):
     """A batch of new occupations announced by the Ministry of Human Resources and Social
     Security (MOHRSS)."""
 
@@ -345,7 +366,7 @@ class SkillStandardManager(OccupationChildManager):
     key_field = "edition"
 
 
-class Occupation(TimeStamped):
+class Occupation(TimeStamped, Revisioned):
     """An occupation (职业) of the national classification, one announced before it had a
     code, or a job role or form of employment that a source names."""
 
@@ -450,11 +471,6 @@ class Occupation(TimeStamped):
     needs_review = models.BooleanField(
         default=False, help_text=_("Something about this record needs a curator's attention.")
     )
-    revision = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text=_("Raised by every save; an edit made from an older revision is refused."),
-    )
     curation_notes = models.TextField(
         blank=True, help_text=_("What a curator should know or check; shown to staff.")
     )
@@ -521,10 +537,8 @@ class Occupation(TimeStamped):
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
-        if self.pk is not None:
-            self.revision += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "code", "name_pinyin", "revision"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "code", "name_pinyin"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -544,7 +558,7 @@ class Occupation(TimeStamped):
         return data_issue_labels(self.data_issues)
 
 
-class OccupationTask(models.Model):
+class OccupationTask(Revisioned):
     """One of an occupation's main tasks (主要工作任务), in the order of its source."""
 
     occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="tasks")
@@ -563,7 +577,7 @@ class OccupationTask(models.Model):
         return self.text_zh or self.text_en
 
 
-class AlternateTitle(models.Model):
+class AlternateTitle(Revisioned):
     """Another name an occupation is known by (e.g. the title used in a news article)."""
 
     occupation = models.ForeignKey(
@@ -595,7 +609,7 @@ class AlternateTitle(models.Model):
     natural_key.dependencies = ["catalogue.occupation"]
 
 
-class JobType(models.Model):
+class JobType(Revisioned):
     """A job type (工种) within an occupation, e.g. 数据标注员 within 人工智能训练师."""
 
     occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="job_types")
@@ -784,7 +798,7 @@ class Requirement(models.Model):
 # --- Voices and figures ----------------------------------------------------------------------
 
 
-class CitedPassage(TimeStamped):
+class CitedPassage(TimeStamped, Revisioned):
     """Text taken verbatim from a source, at a known character offset in its archived text."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT)
