@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -57,6 +58,28 @@ def _rows(queryset, request) -> Iterator[dict]:
         }
 
 
+# What a spreadsheet reads as the start of a formula in a cell: such text is written with a
+# leading apostrophe, which shows it as text (https://owasp.org/www-community/attacks/CSV_Injection).
+# JSON Lines and the API give every value as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def spreadsheet_safe(value):
+    """The value, or for text a spreadsheet would run as a formula, that text as text."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
+        return f"'{value}"
+    return value
+
+
+def _csv_line(writer, cells) -> str:
+    return writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+
 class _Line:
     """A file-like object csv.writer writes one line into, which we hand on."""
 
@@ -70,13 +93,14 @@ def _csv(rows: Iterator[dict]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow(
+        yield _csv_line(
+            writer,
             [
                 ""
                 if row[c] is None
                 else ("1" if row[c] is True else "0" if row[c] is False else row[c])
                 for c in COLUMNS
-            ]
+            ],
         )
 
 
@@ -117,7 +141,8 @@ def _records_csv(records: Iterator[dict]) -> Iterator[str]:
         if columns is None:
             columns = list(record)
             yield writer.writerow(columns)
-        yield writer.writerow(
+        yield _csv_line(
+            writer,
             [
                 json.dumps(value, ensure_ascii=False)
                 if isinstance(value, (dict, list))
@@ -125,7 +150,7 @@ def _records_csv(records: Iterator[dict]) -> Iterator[str]:
                 if value is None
                 else value
                 for value in (record[c] for c in columns)
-            ]
+            ],
         )
 
 
@@ -133,7 +158,7 @@ def table_csv_response(columns: list[str], table: list[list], name: str) -> Http
     """A small table as a CSV file, whole (so it gets an ETag like any page)."""
     writer = csv.writer(_Line())
     lines = ["\ufeff", writer.writerow(columns)]
-    lines += [writer.writerow(["" if cell is None else cell for cell in row]) for row in table]
+    lines += [_csv_line(writer, ["" if cell is None else cell for cell in row]) for row in table]
     response = HttpResponse("".join(lines), content_type=EXPORT_FORMATS["csv"])
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
