@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
 from .seo import occupation_json_ld
+
+logger = logging.getLogger(__name__)
 
 # What a database that is down, restarting or unreachable raises.
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -275,9 +278,10 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DATABASE_DOWN as error:
-        response = JsonResponse(
-            {"status": "unavailable", "database": str(error).strip()}, status=503
-        )
+        # The reason (which names the database's host and port) goes to the log, not to
+        # whoever asks.
+        logger.error("healthz: the database is unavailable: %s", str(error).strip())
+        response = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = JsonResponse({"status": "ok", "database": "ok"})

@@ -180,6 +180,20 @@ class HealthAndOutageTests(TestCase):
         self.assertEqual(response.json()["status"], "unavailable")
         self.assertIn("Retry-After", response)
 
+    def test_healthz_does_not_tell_where_the_database_is(self):
+        down = OperationalError('connection to server at "10.20.30.40", port 6543 failed')
+        with (
+            mock.patch.object(connection, "cursor", side_effect=down),
+            self.assertLogs("catalogue", "ERROR") as logged,
+        ):
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json(), {"status": "unavailable", "database": "unavailable"})
+        self.assertNotIn(b"10.20.30.40", response.content)
+        self.assertNotIn(b"6543", response.content)
+        # The operator finds the reason in the log.
+        self.assertIn("10.20.30.40", "\n".join(logged.output))
+
     def test_pages_answer_503_that_look_like_the_site(self):
         down = OperationalError('connection to server at "127.0.0.1", port 5432 failed')
         self.client.raise_request_exception = False
