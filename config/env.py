@@ -23,6 +23,28 @@ def require(name: str) -> str:
     return value
 
 
+# Keys that are in this repository or in Django's templates, and so known to anyone.
+KNOWN_KEYS = {"change-me", "dev-only-insecure-key", "test-only-insecure-key"}
+
+
+def secret_key(name: str = "SECRET_KEY") -> str:
+    """The production secret key, refused when it is a known one or guessable: Django signs
+    sessions and password-reset links with it. The same bar as `check --deploy` (50 characters,
+    5 different ones, not startproject's django-insecure- key), enforced at start."""
+    key = require(name)
+    if (
+        key in KNOWN_KEYS
+        or key.startswith("django-insecure-")
+        or len(key) < 50
+        or len(set(key)) < 5
+    ):
+        raise ImproperlyConfigured(
+            f"{name} is too weak: use at least 50 random characters, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    return key
+
+
 def flag(name: str, default: bool = False) -> bool:
     value = get(name)
     if value is None:

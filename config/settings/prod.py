@@ -3,7 +3,7 @@ from config import env
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = env.require("SECRET_KEY")
+SECRET_KEY = env.secret_key("SECRET_KEY")
 ALLOWED_HOSTS = env.csv_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise env.ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set.")
