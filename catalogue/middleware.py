@@ -12,6 +12,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from . import versioning
+from .clients import client_address
 
 API_PREFIX = "/api/"
 # How long browsers and proxies may reuse a public page without asking again.
@@ -37,7 +38,8 @@ class ApiCacheControlMiddleware:
 
 
 class RateLimitMiddleware:
-    """Anonymous clients get RATE_LIMITS[kind] requests a minute per address for searches,
+    """Anonymous clients get RATE_LIMITS[kind] requests a minute per address (see
+    catalogue.clients) for searches,
     autocomplete and the API; beyond that, 429 Too Many Requests with Retry-After.
 
     Counted in Django's cache in fixed one-minute windows: shared by every worker when the
@@ -55,7 +57,7 @@ class RateLimitMiddleware:
         if limit and not request.user.is_authenticated:
             now = time.time()
             window = int(now // self.WINDOW)
-            key = f"ratelimit:{kind}:{request.META.get('REMOTE_ADDR', '')}:{window}"
+            key = f"ratelimit:{kind}:{client_address(request)}:{window}"
             cache.add(key, 0, self.WINDOW + 5)
             try:
                 count = cache.incr(key)

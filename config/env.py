@@ -60,6 +60,27 @@ def csv_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (get(name) or default).split(",") if item.strip()]
 
 
+def trusted_proxies(value: str | None) -> int | list[str]:
+    """TRUSTED_PROXIES: how many proxies stand in front of the app (a number), or their
+    addresses and networks (comma-separated); empty, none (see catalogue.clients)."""
+    import ipaddress
+
+    value = (value or "").strip()
+    if not value:
+        return 0
+    if value.isascii() and value.isdigit():
+        return int(value)
+    proxies = [item.strip() for item in value.split(",") if item.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES must be a number of proxies or their addresses: {error}"
+            ) from error
+    return proxies
+
+
 def databases(url: str) -> dict:
     """Django's DATABASES for a URL, with persistent, health-checked connections."""
     import dj_database_url

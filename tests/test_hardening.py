@@ -162,6 +162,97 @@ class RateLimitTests(TestCase):
             self.assertEqual(self.client.get("/api/v1/occupations/").status_code, 200)
 
 
+class ClientAddressTests(TestCase):
+    """Rate limits and the login lockout count per client; behind proxies, the client is the
+    address the trusted proxies say they forwarded for, and only theirs is believed."""
+
+    def address(self, remote, forwarded=None):
+        from django.test import RequestFactory
+
+        from catalogue.clients import client_address
+
+        extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+        return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
+
+    def test_without_the_setting_the_connecting_address(self):
+        self.assertEqual(self.address("203.0.113.9", "198.51.100.7"), "203.0.113.9")
+
+    @override_settings(TRUSTED_PROXIES=1)
+    def test_a_number_of_proxies(self):
+        # The proxy appends the address it saw; whatever the client sent before it is not believed.
+        self.assertEqual(self.address("10.0.0.2", "198.51.100.7"), "198.51.100.7")
+        self.assertEqual(self.address("10.0.0.2", "1.2.3.4, 198.51.100.7"), "198.51.100.7")
+        self.assertEqual(self.address("10.0.0.2"), "10.0.0.2")  # not through the proxy
+        self.assertEqual(self.address("10.0.0.2", "not-an-address"), "10.0.0.2")
+        with override_settings(TRUSTED_PROXIES=2):
+            self.assertEqual(
+                self.address("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.0.0.3"), "198.51.100.7"
+            )
+
+    @override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "192.0.2.1"])
+    def test_the_addresses_of_the_proxies(self):
+        self.assertEqual(self.address("10.0.0.2", "198.51.100.7, 192.0.2.1"), "198.51.100.7")
+        self.assertEqual(
+            self.address("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.9.9.9"), "198.51.100.7"
+        )
+        # A client that is not one of the proxies is believed about nothing it forwards.
+        self.assertEqual(self.address("203.0.113.9", "198.51.100.7"), "203.0.113.9")
+
+    def test_the_setting_is_read_from_the_environment(self):
+        self.assertEqual(env.trusted_proxies(""), 0)
+        self.assertEqual(env.trusted_proxies("2"), 2)
+        self.assertEqual(env.trusted_proxies("10.0.0.0/8, 192.0.2.1"), ["10.0.0.0/8", "192.0.2.1"])
+        with self.assertRaisesMessage(env.ImproperlyConfigured, "TRUSTED_PROXIES"):
+            env.trusted_proxies("10.0.0.300")
+
+    @override_settings(TRUSTED_PROXIES=1, RATE_LIMITS={"api": 2})
+    def test_rate_limits_count_per_forwarded_client(self):
+        behind = {"REMOTE_ADDR": "10.0.0.2"}
+        for _ in range(2):
+            self.client.get(
+                "/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.7", **behind
+            )
+        refused = self.client.get(
+            "/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.7", **behind
+        )
+        self.assertEqual(refused.status_code, 429)
+        # Another client behind the same proxy has its own allowance; a forged header does not
+        # buy the first one a new one.
+        other = self.client.get(
+            "/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.8", **behind
+        )
+        self.assertEqual(other.status_code, 200)
+        forged = self.client.get(
+            "/api/v1/classification/", HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7", **behind
+        )
+        self.assertEqual(forged.status_code, 429)
+
+    @override_settings(RATE_LIMITS={"api": 2})
+    def test_without_the_setting_a_forwarded_header_buys_nothing(self):
+        for n in range(2):
+            self.client.get("/api/v1/classification/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        refused = self.client.get("/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.9")
+        self.assertEqual(refused.status_code, 429)
+
+    @override_settings(TRUSTED_PROXIES=1)
+    def test_the_login_lockout_is_per_forwarded_client(self):
+        get_user_model().objects.create_superuser("curator", "c@example.org", "right-password")
+
+        def login(password, client_address):
+            return self.client.post(
+                reverse("admin:login"),
+                {"username": "curator", "password": password},
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR=client_address,
+            )
+
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            login("wrong", "198.51.100.7")
+        self.assertEqual(login("right-password", "198.51.100.7").status_code, 429)
+        # The curator at another address behind the same proxy is not locked out.
+        self.assertEqual(login("right-password", "198.51.100.8").status_code, 302)
+
+
 class HealthAndOutageTests(TestCase):
     fixtures = ["seed"]
 

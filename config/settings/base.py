@@ -65,6 +65,11 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The proxies in front of the app whose X-Forwarded-For is believed: how many there are, or
+# their addresses (catalogue.clients). Unset: none, and the connecting address is the client's.
+TRUSTED_PROXIES = env.trusted_proxies(env.get("TRUSTED_PROXIES"))
+# Lockouts count per client address, found the same way as for rate limits.
+AXES_CLIENT_IP_CALLABLE = "catalogue.clients.client_address"
 # The admin lives at ADMIN_URL (default admin/): somewhere less guessable in production.
 ADMIN_URL = env.get("ADMIN_URL", "admin/").strip("/") + "/"
 
