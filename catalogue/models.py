@@ -982,3 +982,18 @@ class DataFileImport(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.rows} rows"
+
+
+class RateLimitCount(models.Model):
+    """How many requests a client made in one minute, for one kind of request, when the counts
+    are kept in the database (catalogue.ratelimits). Not catalogue data: rows expire."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="rate_limit_expiry")]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

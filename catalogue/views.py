@@ -87,6 +87,7 @@ class OccupationListView(ListView):
 
     template_name = "catalogue/occupation_list.html"
     context_object_name = "occupations"
+    query_parameters = frozenset({*OccupationFilter.base_filters, "page"})
     paginate_by = settings.CATALOGUE_PAGE_SIZE
     # Fewer results than this and a spelling suggestion is worth a look.
     SUGGEST_BELOW = 3
@@ -146,6 +147,8 @@ class OccupationListView(ListView):
 class OccupationExportView(View):
     """The list page's rows, as filtered and sorted there, as a CSV or JSON Lines download."""
 
+    query_parameters = frozenset(OccupationFilter.base_filters)
+
     def get(self, request, export_format):
         filterset = OccupationFilter(
             request.GET or None,
@@ -165,6 +168,8 @@ def _export_name(filterset) -> str:
 
 class AutocompleteView(View):
     """Up to eight names for the search box, as JSON: {"results": [{label, url, ...}]}."""
+
+    query_parameters = frozenset({"q"})
 
     def get(self, request):
         parsed = parse(request.GET.get("q", ""))

@@ -176,6 +176,31 @@ class PageCacheTests(TestCase):
             self.assertTrue(stored)
             caches["default"].clear()
 
+    def test_unknown_parameters_are_the_same_page(self):
+        for url, junk in [
+            ("/occupations/?major=4", "utm_source"),
+            ("/occupations/ai-trainer/", "xjunk"),
+            ("/api/v1/occupations/?page_size=5", "cachebuster"),
+            ("/api/v1/quotes/", "nocache"),
+        ]:
+            with self.subTest(url):
+                first = self.client.get(url)
+                self.assertNotIn(junk, first.content.decode())
+                for n in range(3):
+                    joiner = "&" if "?" in url else "?"
+                    with CaptureQueriesContext(connection) as queries:
+                        again = self.client.get(f"{url}{joiner}{junk}={n}")
+                    self.assertEqual(again.status_code, 200)
+                    self.assertEqual(len(queries), 1)  # the version; the page from the cache
+                    self.assertEqual(again["ETag"], first["ETag"])
+                    self.assertEqual(again.content, first.content)
+
+    def test_a_page_first_asked_for_with_unknown_parameters_links_without_them(self):
+        page = self.client.get("/occupations/?major=4&tracking=abc").content.decode()
+        self.assertIn("major=4", page)
+        self.assertNotIn("tracking", page)  # facet links, pages, language switcher
+        self.assertEqual(self.client.get("/occupations/?major=4").content.decode(), page)
+
     def test_a_new_version_is_a_new_page(self):
         url = reverse("catalogue:occupation-detail", args=["ai-trainer"])
         self.client.get(url)

@@ -154,6 +154,33 @@ class RateLimitTests(TestCase):
             self.client.get("/api/v1/occupations/", REMOTE_ADDR="10.0.0.2").status_code, 200
         )
 
+    @override_settings(RATE_LIMITS={"page": 2})
+    def test_every_anonymous_page_is_limited_but_health_checks_and_static_files(self):
+        for url in ["/", "/occupations/ai-trainer/"]:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        refused = self.client.get("/classification/")
+        self.assertEqual(refused.status_code, 429)
+        self.assertContains(refused, 'class="site-header"', status_code=429)
+        # An unknown parameter is no way around it.
+        self.assertEqual(self.client.get("/occupations/ai-trainer/?x=1").status_code, 429)
+        for _ in range(3):
+            self.assertEqual(self.client.get("/healthz").status_code, 200)
+            self.assertEqual(self.client.get("/static/css/site.css").status_code, 200)
+
+    @override_settings(RATE_LIMIT_STORE="database", RATE_LIMITS={"search": 2})
+    def test_counts_kept_in_the_database(self):
+        from catalogue.models import RateLimitCount
+
+        RateLimitCount.objects.create(
+            key="ratelimit:search:x:1", count=9, expires_at="2001-01-01T00:00:00Z"
+        )
+        for n in range(2):
+            self.assertEqual(self.client.get("/occupations/", {"q": f"a{n}"}).status_code, 200)
+        self.assertEqual(self.client.get("/occupations/", {"q": "a3"}).status_code, 429)
+        (row,) = RateLimitCount.objects.all()  # the ended window's row was forgotten
+        self.assertEqual(row.count, 3)
+        self.assertTrue(row.key.startswith("ratelimit:search:127.0.0.1:"))
+
     def test_curators_are_not_limited(self):
         self.client.force_login(
             get_user_model().objects.create_superuser("curator", "c@example.org", "pw")

@@ -49,6 +49,17 @@ def test_production_settings_refuse_a_weak_secret_key(weak):
     assert weak not in result.stderr  # a secret is not printed, even a bad one
 
 
+def test_production_refuses_rate_limits_counted_per_process():
+    result = import_prod_settings(**{**PROD_ENV, "RATE_LIMIT_STORE": "cache"})
+    assert result.returncode != 0
+    assert "RATE_LIMIT_STORE=cache needs REDIS_URL" in result.stderr
+    shared = import_prod_settings(
+        **{**PROD_ENV, "RATE_LIMIT_STORE": "cache", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert import_prod_settings(**PROD_ENV).returncode == 0  # unset: the database
+
+
 def test_the_env_example_key_is_refused():
     import re
 

@@ -106,6 +106,8 @@ FILTER_PARAMETERS = [
 
 
 class OccupationList(APIView):
+    query_parameters = frozenset({*OccupationFilter.base_filters, "page", "page_size", "format"})
+
     @extend_schema(
         operation_id="occupations_list",
         summary="Occupations, searched, filtered, sorted and faceted as on /occupations/",
@@ -240,6 +242,7 @@ class ExportableList(generics.ListAPIView):
 
     pagination_class = None
     export_name = ""
+    query_parameters = frozenset({"format"})
 
     def list(self, request, *args, **kwargs):
         export_format = request.query_params.get("format", "json") or "json"
@@ -317,6 +320,8 @@ class FigureList(ExportableList):
 
 
 class Autocomplete(APIView):
+    query_parameters = frozenset({"q"})
+
     @extend_schema(
         summary="Up to eight suggestions for what is being typed",
         parameters=[OpenApiParameter("q", OpenApiTypes.STR)],

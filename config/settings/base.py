@@ -106,7 +106,13 @@ RATE_LIMITS = {
     "search": int(env.get("RATE_LIMIT_SEARCH", "120")),
     "autocomplete": int(env.get("RATE_LIMIT_AUTOCOMPLETE", "600")),
     "api": int(env.get("RATE_LIMIT_API", "300")),
+    "page": int(env.get("RATE_LIMIT_PAGE", "600")),
 }
+# Where those counts are kept, shared by every worker: the cache when it is Redis, otherwise a
+# table of the database (catalogue.ratelimits). "cache" without Redis counts per process.
+RATE_LIMIT_STORE = env.get("RATE_LIMIT_STORE") or ("cache" if env.get("REDIS_URL") else "database")
+if RATE_LIMIT_STORE not in {"cache", "database"}:
+    raise env.ImproperlyConfigured("RATE_LIMIT_STORE must be cache or database.")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
