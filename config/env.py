@@ -90,11 +90,31 @@ def databases(url: str) -> dict:
         conn_max_age=int(get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
-    # No request may run away with the database; long batch jobs lift it for their session
+    # PostgreSQL as Django has it, with a deadline on each round trip (catalogue.db).
+    default["ENGINE"] = "catalogue.db"
+    # No request may run away with the database; long batch jobs lift these for their session
     # (catalogue.management.unbounded_statements).
-    timeout = get("DATABASE_STATEMENT_TIMEOUT", "10s")
-    default.setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout}"
+    timeout = get("DATABASE_STATEMENT_TIMEOUT", "5s")
+    connect_timeout = int(get("DATABASE_CONNECT_TIMEOUT", "3"))
+    options = default.setdefault("OPTIONS", {})
+    options["options"] = f"-c statement_timeout={timeout}"
+    options["connect_timeout"] = connect_timeout
+    # A server that stops answering (frozen, not refusing) is given up on a second after its
+    # own statement_timeout would have ended the query; a health check, as long as a connect.
+    default["CLIENT_TIMEOUT"] = duration_seconds(timeout) + 1
+    default["HEALTH_CHECK_TIMEOUT"] = connect_timeout
     return {"default": default}
+
+
+def duration_seconds(value: str) -> float:
+    """A PostgreSQL duration setting (500ms, 5s, 1min; a bare number is milliseconds) in seconds."""
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(us|ms|s|min|h|d)?\s*", value)
+    if not match:
+        raise ImproperlyConfigured(f"Not a duration PostgreSQL understands: {value!r}.")
+    number, unit = float(match.group(1)), match.group(2) or "ms"
+    return number * {"us": 1e-6, "ms": 1e-3, "s": 1, "min": 60, "h": 3600, "d": 86400}[unit]
 
 
 def with_replica(configured: dict) -> dict:

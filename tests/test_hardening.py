@@ -5,6 +5,7 @@ import importlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -339,9 +340,31 @@ class DatabaseSettingsTests(TestCase):
     def test_no_statement_may_run_away(self):
         with connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")
-            self.assertEqual(cursor.fetchone()[0], "10s")
+            self.assertEqual(cursor.fetchone()[0], "5s")
             with self.assertRaisesMessage(OperationalError, "statement timeout"):
                 cursor.execute("SET LOCAL statement_timeout = '50ms'; SELECT pg_sleep(1)")
+
+    def test_every_round_trip_has_a_deadline(self):
+        from django.db import connections
+
+        self.assertEqual(connection.client_timeout, 6)  # statement_timeout, and a second
+        self.assertEqual(connection.settings_dict["OPTIONS"]["connect_timeout"], 3)
+        # A connection of its own: the deadline cuts it.
+        other = connections.create_connection("default")
+        other.client_timeout = 0.5
+        try:
+            started = time.monotonic()
+            with self.assertRaises(OperationalError), other.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(3)")
+            self.assertLess(time.monotonic() - started, 2)
+        finally:
+            other.close()
+
+    def test_durations_read_as_postgresql_reads_them(self):
+        for value, seconds in [("5s", 5), ("500ms", 0.5), ("1min", 60), ("250", 0.25)]:
+            self.assertEqual(env.duration_seconds(value), seconds)
+        with self.assertRaises(env.ImproperlyConfigured):
+            env.duration_seconds("soon")
 
     def test_connections_persist_and_are_health_checked(self):
         database = env.databases("postgres://u@h:5432/db")["default"]

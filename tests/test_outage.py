@@ -129,3 +129,36 @@ def test_rate_limits_are_counted_across_workers(cluster):
         assert statuses.count(429) == 7, statuses
     finally:
         server.stop()
+
+
+def test_a_frozen_database_is_a_503_within_seconds_and_static_files_never_wait(cluster):
+    """A database that stops answering without refusing (its processes stopped): each page
+    and /healthz answers 503 within a few seconds, not when gunicorn gives up on the worker;
+    static files do not wait at all; when it answers again, the same server recovers."""
+    server = Server(cluster.url, RATE_LIMIT_STORE="database")
+    try:
+        assert get(server.port, "/occupations/ai-trainer/")[0] == 200  # a connection is kept
+        cluster.freeze()
+        try:
+            for path in [
+                "/static/css/site.css",
+                "/occupations/ai-trainer/",  # the kept connection's health check goes unanswered
+                "/static/js/autocomplete.js",
+                "/healthz",  # a new connection is not accepted
+                "/api/v1/occupations/",
+                "/zh-hans/occupations/?q=训练师",
+            ]:
+                started = time.monotonic()
+                status, headers, _ = get(server.port, path)
+                elapsed = time.monotonic() - started
+                if path.startswith("/static/"):
+                    assert (status, elapsed < 1) == (200, True), (path, status, elapsed)
+                else:
+                    assert (status, elapsed < 5) == (503, True), (path, status, elapsed)
+                    assert headers["Retry-After"] == "30"
+        finally:
+            cluster.thaw()
+        assert wait_for(lambda: get(server.port, "/healthz")[0] == 200, timeout=20)
+        assert get(server.port, "/occupations/ai-trainer/")[0] == 200
+    finally:
+        server.stop()

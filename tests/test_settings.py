@@ -115,7 +115,11 @@ def test_static_files_use_whitenoise_manifest_storage():
 
 
 def test_the_database_is_postgresql():
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    from django.db import connections
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    assert connections["default"].vendor == "postgresql"
+    assert isinstance(connections["default"], DatabaseWrapper)  # with a deadline (catalogue.db)
 
 
 def test_serve_says_plainly_when_the_port_is_taken():
