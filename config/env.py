@@ -132,8 +132,9 @@ def routers(configured: dict) -> list[str]:
     return ["catalogue.routers.ReplicaRouter"] if "replica" in configured else []
 
 
-def release_fingerprint() -> str:
-    """A digest of the files that shape a page, the same in every worker of one deployment."""
+def release_fingerprint(root: Path = BASE_DIR) -> str:
+    """A digest of the files that shape a page: their paths and contents, never their times,
+    so that every worker and every machine running one release computes the same one."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -143,12 +144,10 @@ def release_fingerprint() -> str:
         ("static", "**/*"),
         ("locale", "**/*.po"),
     ]:
-        for path in sorted((BASE_DIR / folder).glob(pattern)):
+        for path in sorted((root / folder).glob(pattern)):
             if path.is_file():
-                stat = path.stat()
-                digest.update(
-                    f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-                )
+                digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:12]
 
 

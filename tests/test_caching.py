@@ -208,3 +208,51 @@ class PageCacheTests(TestCase):
         self.assertNotContains(self.client.get(url), "Renamed quietly")  # no save: no version
         versioning.bump()
         self.assertContains(self.client.get(url), "Renamed quietly")
+
+
+class SameOnEveryMachineTests(TestCase):
+    """Two machines running one release answer with the same ETags and share cache keys,
+    however their files' times differ (a checkout, an image build, a copy)."""
+
+    def copy_of_the_code(self, directory):
+        import shutil
+        from pathlib import Path
+
+        from django.conf import settings
+
+        root = Path(directory)
+        for folder in ["catalogue", "templates", "static", "locale"]:
+            shutil.copytree(settings.BASE_DIR / folder, root / folder)
+        return root
+
+    def test_the_release_is_a_digest_of_content_not_of_file_times(self):
+        import os
+        import tempfile
+
+        from config import env
+
+        with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as two:
+            first, second = self.copy_of_the_code(one), self.copy_of_the_code(two)
+            for path in second.rglob("*"):
+                os.utime(path, (1_000_000_000, 1_000_000_000))
+            self.assertEqual(env.release_fingerprint(first), env.release_fingerprint(second))
+            template = second / "templates" / "base.html"
+            template.write_text(template.read_text() + "\n")
+            self.assertNotEqual(env.release_fingerprint(first), env.release_fingerprint(second))
+
+    def test_static_files_are_tagged_by_their_content(self):
+        import hashlib
+        import os
+
+        from django.conf import settings
+
+        path = settings.BASE_DIR / "static" / "css" / "site.css"
+        first = self.client.get("/static/css/site.css")
+        expected = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        self.assertEqual(first["ETag"], f'"{expected}"')
+        stat = path.stat()
+        try:
+            os.utime(path, (stat.st_atime, stat.st_mtime + 3600))
+            self.assertEqual(self.client.get("/static/css/site.css")["ETag"], first["ETag"])
+        finally:
+            os.utime(path, (stat.st_atime, stat.st_mtime))

@@ -1,3 +1,4 @@
+from catalogue.freshness import static_etag
 from config import env
 
 BASE_DIR = env.BASE_DIR
@@ -156,6 +157,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Static files' ETags from their content, the same on every machine (WhiteNoise's own come
+# from file times).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_etag
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
