@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import services
+from . import refresh, services
 from .models import (
     MAJOR_CODE_RE,
     MIDDLE_CODE_RE,
@@ -36,9 +36,6 @@ from .models import (
     Occupation,
     Source,
 )
-from .search.documents import refresh_search_documents
-from .search.vocabulary import rebuild_vocabulary
-from .versioning import bump
 
 OCCUPATIONS_FILE = "cn_occupations_2022.csv"
 GROUPS_FILE = "cn_occupation_groups_2022.csv"
@@ -318,9 +315,8 @@ def _save(model, *, create: list, update: dict, reason: str) -> None:
         bulk_update_with_history(
             list(update), model, fields, batch_size=500, default_change_reason=reason
         )
-    if create or update:
-        # Bulk writes send no signals: raise the catalogue's version here.
-        bump()
+    # Bulk writes send no signals: what a save would refresh (the version, search text).
+    refresh.bulk_changed(model, [*create, *update])
 
 
 def classification_source() -> Source:
@@ -538,18 +534,10 @@ def classification_import(
         report.created["occupations"] += len(create)
         report.updated["occupations"] += len(update)
         _save(Occupation, create=create, update=update, reason=reason)
-        _refresh_search([*create, *update])
 
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-def _refresh_search(occupations) -> None:
-    """Bulk writes send no signals: rebuild the changed documents and the vocabulary here."""
-    if occupations:
-        refresh_search_documents([o.pk for o in occupations])
-        rebuild_vocabulary()
 
 
 # --- The new-occupation batches ---------------------------------------------------------------
@@ -723,7 +711,6 @@ def announcements_import(
         report.created["uncoded occupations"] += len(create)
         report.updated["occupation links"] += len(update)
         _save(Occupation, create=create, update=update, reason=reason)
-        _refresh_search(create)
 
         if dry_run:
             transaction.set_rollback(True)
