@@ -44,6 +44,7 @@ def production_env(url: str) -> dict:
         "RATE_LIMIT_SEARCH": "0",
         "RATE_LIMIT_AUTOCOMPLETE": "0",
         "RATE_LIMIT_API": "0",
+        "RATE_LIMIT_PAGE": "0",
     }
 
 

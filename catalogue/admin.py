@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,6 +29,7 @@ from .models import (
     Quote,
     Requirement,
     ReviewStatus,
+    Revisioned,
     SearchSynonym,
     SkillStandard,
     Source,
@@ -40,15 +42,24 @@ from .outline_paste import parse_pasted_outline, standard_outline_paste
 # --- Classification ---------------------------------------------------------------------------
 
 
-class OccupationAdminForm(forms.ModelForm):
-    """Optimistic locking: the form carries the revision it was opened at, and saving is
-    refused when someone else (a curator or an import) has saved the occupation since."""
+# --- Optimistic locking -----------------------------------------------------------------------
+# Every form of a Revisioned record carries the revision it was opened at; a save made from an
+# older one (someone else, or an import, saved the record since) is refused instead of
+# overwriting theirs. CatalogueAdmin and CatalogueInline apply it to any Revisioned model.
+
+
+def stale_message(model) -> str:
+    return _(
+        "Someone else saved this %(record)s after you opened it, so your changes were not saved. "
+        "Open it again to see theirs, then make yours."
+    ) % {"record": model._meta.verbose_name}
+
+
+class RevisionedForm(forms.ModelForm):
+    """A record's change form: holding the row lock, its save is refused when the record's
+    revision is no longer the one the form was opened at."""
 
     opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Occupation
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,24 +68,108 @@ class OccupationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
+        if self.instance.pk is None or not self.checks_revision:
             return cleaned
         # Locked until the admin's transaction ends: a second save waits, then sees ours.
         current = (
-            Occupation.objects.select_for_update()
+            self._meta.model.objects.select_for_update()
             .filter(pk=self.instance.pk)
             .values_list("revision", flat=True)
             .first()
         )
         if cleaned.get("opened_revision") != current:
-            raise forms.ValidationError(
-                _(
-                    "Someone else saved this occupation after you opened it, so your changes "
-                    "were not saved. Open it again to see theirs, then make yours."
-                ),
-                code="stale",
-            )
+            raise forms.ValidationError(stale_message(self._meta.model), code="stale")
         return cleaned
+
+    # An inline row's revision is checked by its formset, which also sees deleted rows.
+    checks_revision = True
+
+
+class RevisionedRowForm(RevisionedForm):
+    checks_revision = False
+
+
+class RevisionedInlineFormSet(BaseInlineFormSet):
+    """Inline rows: a row changed or deleted from an older revision stops the whole save. Rows
+    left as they were are not saved, so they are not checked."""
+
+    def clean(self):
+        super().clean()
+        touched = {
+            form.instance.pk: form
+            for form in self.initial_forms
+            if form.instance.pk is not None
+            and (form.has_changed() or (self.can_delete and self._should_delete_form(form)))
+        }
+        if not touched:
+            return
+        current = dict(
+            self.model.objects.select_for_update()
+            .filter(pk__in=touched)
+            .values_list("pk", "revision")
+        )
+        stale = [
+            pk
+            for pk, form in touched.items()
+            if form.cleaned_data.get("opened_revision") != current.get(pk)
+        ]
+        if stale:
+            raise forms.ValidationError(stale_message(self.model), code="stale")
+
+
+def is_revisioned(model) -> bool:
+    return issubclass(model, Revisioned)
+
+
+def _with_revision(fieldsets):
+    """The fieldsets, with the hidden opened_revision in the first one."""
+    if any("opened_revision" in options["fields"] for _name, options in fieldsets):
+        return fieldsets
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": [*options["fields"], "opened_revision"]}), *rest]
+
+
+class CatalogueAdmin(SimpleHistoryAdmin):
+    """Every catalogue model's admin: history, and optimistic locking for Revisioned models."""
+
+    def __init__(self, model, admin_site):
+        if is_revisioned(model) and not issubclass(self.form, RevisionedForm):
+            self.form = type(f"Revisioned{self.form.__name__}", (RevisionedForm, self.form), {})
+        super().__init__(model, admin_site)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return _with_revision(fieldsets) if is_revisioned(self.model) else fieldsets
+
+    def get_changelist_form(self, request, **kwargs):
+        # Rows edited in the list (list_editable) carry no revision.
+        return super().get_changelist_form(request, **{"form": forms.ModelForm, **kwargs})
+
+
+class CatalogueInline:
+    """Mixed into inlines: optimistic locking of each row of a Revisioned model."""
+
+    def __init__(self, parent_model, admin_site):
+        if is_revisioned(self.model):
+            if not issubclass(self.form, RevisionedRowForm):
+                self.form = type(
+                    f"Revisioned{self.form.__name__}", (RevisionedRowForm, self.form), {}
+                )
+            if not issubclass(self.formset, RevisionedInlineFormSet):
+                self.formset = RevisionedInlineFormSet
+        super().__init__(parent_model, admin_site)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return _with_revision(fieldsets) if is_revisioned(self.model) else fieldsets
+
+
+class TabularInline(CatalogueInline, admin.TabularInline):
+    pass
+
+
+class StackedInline(CatalogueInline, admin.StackedInline):
+    pass
 
 
 class CuratedFieldsMixin:
@@ -306,7 +401,7 @@ def _with_bom(lines):
     yield from lines
 
 
-class GroupAdmin(TranslationsAdminMixin, CuratedFieldsMixin, SimpleHistoryAdmin):
+class GroupAdmin(TranslationsAdminMixin, CuratedFieldsMixin, CatalogueAdmin):
     import_owned_fields = imports.GROUP_OWNED_FIELDS
     english_fields = ["name_en"]
     list_display = ["code", "name_zh", "name_en", "name_en_review", "child_count"]
@@ -347,7 +442,7 @@ class MinorGroupAdmin(GroupAdmin):
 # --- Occupations ------------------------------------------------------------------------------
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(TabularInline):
     model = OccupationTask
     extra = 0
     fields = [
@@ -362,14 +457,14 @@ class TaskInline(admin.TabularInline):
     autocomplete_fields = ["source"]
 
 
-class AlternateTitleInline(admin.TabularInline):
+class AlternateTitleInline(TabularInline):
     model = AlternateTitle
     extra = 0
     fields = ["title", "language", "kind", "source", "note"]
     autocomplete_fields = ["source"]
 
 
-class JobTypeInline(admin.TabularInline):
+class JobTypeInline(TabularInline):
     model = JobType
     extra = 0
     fields = [
@@ -386,7 +481,7 @@ class JobTypeInline(admin.TabularInline):
     autocomplete_fields = ["announcement", "source"]
 
 
-class QuoteOccupationInline(admin.TabularInline):
+class QuoteOccupationInline(TabularInline):
     model = Quote.occupations.through
     extra = 0
     autocomplete_fields = ["quote"]
@@ -394,7 +489,7 @@ class QuoteOccupationInline(admin.TabularInline):
     verbose_name_plural = _("quotes about this occupation")
 
 
-class FigureOccupationInline(admin.TabularInline):
+class FigureOccupationInline(TabularInline):
     model = Figure.occupations.through
     extra = 0
     autocomplete_fields = ["figure"]
@@ -402,7 +497,7 @@ class FigureOccupationInline(admin.TabularInline):
     verbose_name_plural = _("figures about this occupation")
 
 
-class SkillStandardInline(admin.TabularInline):
+class SkillStandardInline(TabularInline):
     model = SkillStandard
     extra = 0
     fields = ["title", "issued_on", "document_number", "code_in_standard", "match_method"]
@@ -458,9 +553,8 @@ class OccupationAdmin(
     CuratedEnglishInlinesMixin,
     CuratedFieldsMixin,
     StatusMessageMixin,
-    SimpleHistoryAdmin,
+    CatalogueAdmin,
 ):
-    form = OccupationAdminForm
     english_fields = ["name_en", "definition_en"]
     import_owned_fields = sorted(
         {
@@ -519,7 +613,6 @@ class OccupationAdmin(
                     "name_en_review",
                     "slug",
                     "status",
-                    "opened_revision",
                 ]
             },
         ),
@@ -590,7 +683,7 @@ class OccupationAdmin(
 
 
 @admin.register(OccupationTask)
-class OccupationTaskAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+class OccupationTaskAdmin(CuratedFieldsMixin, CatalogueAdmin):
     english_fields = ["text_en"]
     list_display = ["__str__", "occupation", "position"]
     list_select_related = ["occupation"]
@@ -599,7 +692,7 @@ class OccupationTaskAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AlternateTitle)
-class AlternateTitleAdmin(SimpleHistoryAdmin):
+class AlternateTitleAdmin(CatalogueAdmin):
     list_display = ["title", "language", "occupation", "source"]
     list_select_related = ["occupation", "source"]
     list_filter = ["language"]
@@ -608,7 +701,7 @@ class AlternateTitleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(JobType)
-class JobTypeAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+class JobTypeAdmin(CuratedFieldsMixin, CatalogueAdmin):
     english_fields = ["name_en"]
     list_display = ["name_zh", "name_en", "occupation", "announcement"]
     list_select_related = ["occupation", "announcement"]
@@ -618,7 +711,7 @@ class JobTypeAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SearchSynonym)
-class SearchSynonymAdmin(SimpleHistoryAdmin):
+class SearchSynonymAdmin(CatalogueAdmin):
     list_display = ["term", "language", "occupation", "reason"]
     list_select_related = ["occupation"]
     list_filter = ["language"]
@@ -629,7 +722,7 @@ class SearchSynonymAdmin(SimpleHistoryAdmin):
 # --- Skill standards: standard → levels → functions → work contents → requirements -----------
 
 
-class StandardLevelInline(admin.TabularInline):
+class StandardLevelInline(TabularInline):
     model = StandardLevel
     extra = 0
     fields = ["scheme", "level", "content_status", "content_source", "outline"]
@@ -695,7 +788,7 @@ class SkillStandardAdminForm(forms.ModelForm):
 
 
 @admin.register(SkillStandard)
-class SkillStandardAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+class SkillStandardAdmin(CuratedFieldsMixin, CatalogueAdmin):
     form = SkillStandardAdminForm
     import_owned_fields = [
         *imports_standards.STANDARD_OWNED_FIELDS,
@@ -868,7 +961,7 @@ def outline_formsets(level, data=None):
 
 
 @admin.register(StandardLevel)
-class StandardLevelAdmin(SimpleHistoryAdmin):
+class StandardLevelAdmin(CatalogueAdmin):
     list_display = ["__str__", "standard", "scheme", "level", "content_status", "outline"]
     list_select_related = ["standard"]
     list_filter = ["scheme", "level", "content_status"]
@@ -925,7 +1018,7 @@ class StandardLevelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FunctionWeight)
-class FunctionWeightAdmin(SimpleHistoryAdmin):
+class FunctionWeightAdmin(CatalogueAdmin):
     list_display = ["function_zh", "function_en", "weight_pct", "level", "has_artefacts"]
     list_select_related = ["level__standard"]
     list_filter = ["has_artefacts"]
@@ -933,14 +1026,14 @@ class FunctionWeightAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["level"]
 
 
-class WorkContentInline(admin.TabularInline):
+class WorkContentInline(TabularInline):
     model = WorkContent
     extra = 0
     show_change_link = True
 
 
 @admin.register(OccupationalFunction)
-class OccupationalFunctionAdmin(SimpleHistoryAdmin):
+class OccupationalFunctionAdmin(CatalogueAdmin):
     list_display = ["name_zh", "name_en", "level", "position"]
     list_select_related = ["level__standard"]
     search_fields = ["name_zh", "name_en"]
@@ -948,13 +1041,13 @@ class OccupationalFunctionAdmin(SimpleHistoryAdmin):
     inlines = [WorkContentInline]
 
 
-class RequirementInline(admin.TabularInline):
+class RequirementInline(TabularInline):
     model = Requirement
     extra = 0
 
 
 @admin.register(WorkContent)
-class WorkContentAdmin(SimpleHistoryAdmin):
+class WorkContentAdmin(CatalogueAdmin):
     list_display = ["name_zh", "name_en", "function", "position"]
     list_select_related = ["function"]
     search_fields = ["name_zh", "name_en"]
@@ -963,7 +1056,7 @@ class WorkContentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Requirement)
-class RequirementAdmin(SimpleHistoryAdmin):
+class RequirementAdmin(CatalogueAdmin):
     list_display = ["text_zh", "kind", "number", "structure_ok", "work_content", "position"]
     list_select_related = ["work_content"]
     list_filter = ["kind", "structure_ok"]
@@ -975,7 +1068,7 @@ class RequirementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
+class AnnouncementAdmin(CuratedFieldsMixin, CatalogueAdmin):
     import_owned_fields = sorted(
         {*imports.ANNOUNCEMENT_OWNED_FIELDS, *record_imports.ANNOUNCEMENT_DOCUMENT_FIELDS}
     )
@@ -1005,7 +1098,7 @@ class AnnouncementAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
         return obj.occupation_count
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(StackedInline):
     model = Quote
     extra = 0
     fields = [
@@ -1022,7 +1115,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(CatalogueAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "language", "quote_count"]
     list_filter = ["kind", "language"]
     search_fields = ["title", "publisher", "key"]
@@ -1038,7 +1131,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SimpleHistoryAdmin):
+class QuoteAdmin(CatalogueAdmin):
     list_display = ["speaker_name", "short_text", "source", "position", "corrected"]
     list_select_related = ["source"]
     list_filter = ["source", "speaker_name"]
@@ -1055,7 +1148,7 @@ class QuoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(SimpleHistoryAdmin):
+class FigureAdmin(CatalogueAdmin):
     list_display = ["__str__", "place", "as_of", "source", "featured"]
     list_editable = ["featured"]
     list_select_related = ["source"]

@@ -7,7 +7,6 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self):
-        from . import signals  # noqa: F401
-        from .versioning import connect_signals
+        from . import refresh
 
-        connect_signals()
+        refresh.connect()

@@ -283,7 +283,8 @@ def import_all(
             for path in paths:
                 rows = count_rows(path)
                 previous = recorded.get(path.name)
-                if previous is not None and rows < previous.rows:
+                already = outcome.report and any(path.name in w for w in outcome.report.warnings)
+                if previous is not None and rows < previous.rows and not already:
                     outcome.warnings.append(
                         f"{path.name} has {rows} rows, fewer than the {previous.rows} imported "
                         f"on {previous.imported_at:%Y-%m-%d}: is the file complete?"

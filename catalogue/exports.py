@@ -2,11 +2,11 @@
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 
-from django.db.models import Max, Prefetch
-from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
-from django.utils.http import http_date, parse_http_date_safe
+from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
 
 from .models import english_provenance
 from .querysets import ROW_FIELDS, standards_for_list
@@ -93,6 +93,28 @@ def _rows(queryset, request) -> Iterator[dict]:
         }
 
 
+# What a spreadsheet reads as the start of a formula in a cell: such text is written with a
+# leading apostrophe, which shows it as text (https://owasp.org/www-community/attacks/CSV_Injection).
+# JSON Lines and the API give every value as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def spreadsheet_safe(value):
+    """The value, or for text a spreadsheet would run as a formula, that text as text."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
+        return f"'{value}"
+    return value
+
+
+def _csv_line(writer, cells) -> str:
+    return writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+
 class _Line:
     """A file-like object csv.writer writes one line into, which we hand on."""
 
@@ -106,17 +128,17 @@ def _csv(rows: Iterator[dict]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow([_cell(row[c]) for c in COLUMNS])
+        yield _csv_line(writer, [_cell(row[c]) for c in COLUMNS])
 
 
-def _cell(value) -> str:
+def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, list):
         # Main tasks, in order: one line each, so a spreadsheet shows them as a list.
-        return "\n".join(value)
+        return "\n".join(spreadsheet_safe(item) for item in value)
     return value
 
 
@@ -125,29 +147,11 @@ def _jsonl(rows: Iterator[dict]) -> Iterator[str]:
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
-def catalogue_last_modified() -> int | None:
-    """When any occupation, announcement or source last changed, as a timestamp."""
-    from .models import Announcement, Occupation, Source
-
-    latest = [
-        model.objects.aggregate(latest=Max("updated_at"))["latest"]
-        for model in (Occupation, Announcement, Source)
-    ]
-    latest = [value for value in latest if value is not None]
-    return int(max(latest).timestamp()) if latest else None
-
-
 def streamed(request, chunks: Iterator[str], export_format: str, name: str):
-    """A download streamed as it is produced; Last-Modified stands in for the ETag that a
-    stream cannot have, and If-Modified-Since gets 304 Not Modified."""
-    last_modified = catalogue_last_modified()
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    if last_modified is not None and since is not None and since >= last_modified:
-        return HttpResponseNotModified()
+    """A download streamed as it is produced. Its ETag and Last-Modified, like every page's,
+    come from the catalogue version (catalogue.middleware), and so does a 304 Not Modified."""
     response = StreamingHttpResponse(chunks, content_type=EXPORT_FORMATS[export_format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
     return response
 
 
@@ -175,7 +179,8 @@ def _records_csv(records: Iterator[dict]) -> Iterator[str]:
         if columns is None:
             columns = list(record)
             yield writer.writerow(columns)
-        yield writer.writerow(
+        yield _csv_line(
+            writer,
             [
                 json.dumps(value, ensure_ascii=False)
                 if isinstance(value, (dict, list))
@@ -183,7 +188,7 @@ def _records_csv(records: Iterator[dict]) -> Iterator[str]:
                 if value is None
                 else value
                 for value in (record[c] for c in columns)
-            ]
+            ],
         )
 
 
@@ -191,7 +196,7 @@ def table_csv_response(columns: list[str], table: list[list], name: str) -> Http
     """A small table as a CSV file, whole (so it gets an ETag like any page)."""
     writer = csv.writer(_Line())
     lines = ["\ufeff", writer.writerow(columns)]
-    lines += [writer.writerow(["" if cell is None else cell for cell in row]) for row in table]
+    lines += [_csv_line(writer, ["" if cell is None else cell for cell in row]) for row in table]
     response = HttpResponse("".join(lines), content_type=EXPORT_FORMATS["csv"])
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import services
+from . import refresh, services
 from .models import (
     MAJOR_CODE_RE,
     MIDDLE_CODE_RE,
@@ -31,6 +31,7 @@ from .models import (
     Announcement,
     DataIssue,
     DatePrecision,
+    ImportedFile,
     MajorGroup,
     MiddleGroup,
     MinorGroup,
@@ -38,9 +39,6 @@ from .models import (
     Source,
     TextOrigin,
 )
-from .search.documents import refresh_search_documents
-from .search.vocabulary import rebuild_vocabulary
-from .versioning import bump
 
 OCCUPATIONS_FILE = "cn_occupations_2022.csv"
 GROUPS_FILE = "cn_occupation_groups_2022.csv"
@@ -183,11 +181,12 @@ class ImportReport:
     kept_curated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run else "were"
         kinds = [*self.created, *self.updated, *self.unchanged]
-        out = []
+        out = [f"Warning: {warning}" for warning in self.warnings]
         for kind in dict.fromkeys(kinds):
             line = (
                 f"{kind}: {self.created[kind]} {verb} created, {self.updated[kind]} updated, "
@@ -241,6 +240,11 @@ def read_csv(path: Path, columns: list[str]) -> list[Row]:
         ) from error
     if not text.strip():
         raise ImportFileError(path, 1, "the file is empty")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFileError(
+            path, line, "a NUL character, which no text can hold (a binary file, or UTF-16?)"
+        )
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
@@ -280,9 +284,33 @@ def read_csv(path: Path, columns: list[str]) -> list[Row]:
     return rows
 
 
+def check_row_count(path: Path, rows: int) -> str | None:
+    """A warning when the file has fewer rows than the last import of it read (a file cut
+    off cleanly at the end of a line still parses); remembers this count for the next import.
+
+    Call it inside the import's transaction, so that a dry run or a failure remembers nothing.
+    """
+    from .data_imports import sha256
+
+    name = Path(path).name
+    last = ImportedFile.objects.filter(name=name).values_list("rows", flat=True).first()
+    ImportedFile.objects.update_or_create(
+        name=name,
+        defaults={"rows": rows, "sha256": sha256(Path(path)), "imported_at": timezone.now()},
+    )
+    if last is not None and rows < last:
+        return f"{name} has {rows} rows where its last import had {last}: is it complete?"
+    return None
+
+
 def _check(condition: bool, path: Path, row: Row, reason: str) -> None:
     if not condition:
         raise ImportFileError(path, row.line, reason)
+
+
+def _is_whole_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts ² and ①, which int() refuses."""
+    return re.fullmatch(r"[0-9]+", value) is not None
 
 
 def _flag(row: Row, column: str, path: Path) -> bool:
@@ -344,9 +372,8 @@ def _save(model, *, create: list, update: dict, reason: str) -> None:
         bulk_update_with_history(
             list(update), model, fields, batch_size=500, default_change_reason=reason
         )
-    if create or update:
-        # Bulk writes send no signals: raise the catalogue's version here.
-        bump()
+    # Bulk writes send no signals: what a save would refresh (the version, search text).
+    refresh.bulk_changed(model, [*create, *update])
 
 
 def merge_issues(current: Iterable[str], computed: Iterable[str], owned: set) -> list[str]:
@@ -600,7 +627,7 @@ def _read_occupations(path: Path, groups) -> list[Row]:
             f"unknown record_origin {row['record_origin']!r}",
         )
         _check(
-            row["source_page"] == "" or row["source_page"].isdigit(),
+            row["source_page"] == "" or _is_whole_number(row["source_page"]),
             path,
             row,
             f"source_page must be a page number, not {row['source_page']!r}",
@@ -629,6 +656,12 @@ def classification_import(
     reason = f"import_classification {occupations_path.name}"
 
     with transaction.atomic():
+        for path, count in [
+            (groups_path, sum(len(level) for level in groups.values())),
+            (occupations_path, len(rows)),
+        ]:
+            if warning := check_row_count(path, count):
+                report.warnings.append(warning)
         source = classification_source()
         row_sources = _announcement_sources(announcements_path, rows, occupations_path)
         announced = sum(1 for row in rows if row["record_origin"] in ANNOUNCED_ORIGINS)
@@ -717,18 +750,10 @@ def classification_import(
         report.created["occupations"] += len(create)
         report.updated["occupations"] += len(update)
         _save(Occupation, create=create, update=update, reason=reason)
-        _refresh_search([*create, *update])
 
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-def _refresh_search(occupations) -> None:
-    """Bulk writes send no signals: rebuild the changed documents and the vocabulary here."""
-    if occupations:
-        refresh_search_documents([o.pk for o in occupations])
-        rebuild_vocabulary()
 
 
 # --- The new-occupation batches ---------------------------------------------------------------
@@ -768,7 +793,7 @@ def announcements_import(
     members: dict[int, list[Row]] = defaultdict(list)
     for row in rows:
         _check(
-            row["batch_no"].isdigit() and int(row["batch_no"]) >= 1,
+            _is_whole_number(row["batch_no"]) and int(row["batch_no"]) >= 1,
             path,
             row,
             f"batch_no must be a number from 1, not {row['batch_no']!r}",
@@ -820,6 +845,8 @@ def announcements_import(
     report = ImportReport(dry_run=dry_run)
     reason = f"import_announcements {path.name}"
     with transaction.atomic():
+        if warning := check_row_count(path, len(rows)):
+            report.warnings.append(warning)
         existing = {
             a.batch_number: a for a in Announcement.objects.filter(batch_number__isnull=False)
         }
@@ -913,7 +940,6 @@ def announcements_import(
         report.created["uncoded occupations"] += len(create)
         report.updated["occupation links"] += len(update)
         _save(Occupation, create=create, update=update, reason=reason)
-        _refresh_search(create)
 
         if dry_run:
             transaction.set_rollback(True)

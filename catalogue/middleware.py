@@ -2,16 +2,16 @@
 ConditionalGetMiddleware)."""
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
-from . import versioning
+from . import ratelimits, versioning
+from .clients import client_address
 
 API_PREFIX = "/api/"
 # How long browsers and proxies may reuse a public page without asking again.
@@ -37,14 +37,16 @@ class ApiCacheControlMiddleware:
 
 
 class RateLimitMiddleware:
-    """Anonymous clients get RATE_LIMITS[kind] requests a minute per address for searches,
-    autocomplete and the API; beyond that, 429 Too Many Requests with Retry-After.
+    """Anonymous clients get RATE_LIMITS[kind] requests a minute per address (see
+    catalogue.clients) for each kind of request — searches and downloads, autocomplete, the
+    API, and every other page; beyond that, 429 Too Many Requests with Retry-After.
 
-    Counted in Django's cache in fixed one-minute windows: shared by every worker when the
-    cache is Redis, per process with the local-memory cache.
+    Counted in a store every worker shares (catalogue.ratelimits), in fixed one-minute
+    windows. /healthz is not counted (load balancers ask it often); static files never reach
+    this far (WhiteNoise answers them first).
     """
 
-    WINDOW = 60
+    UNCOUNTED = {"/healthz"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,30 +55,23 @@ class RateLimitMiddleware:
         kind = self.kind(request)
         limit = settings.RATE_LIMITS.get(kind, 0) if kind else 0
         if limit and not request.user.is_authenticated:
-            now = time.time()
-            window = int(now // self.WINDOW)
-            key = f"ratelimit:{kind}:{request.META.get('REMOTE_ADDR', '')}:{window}"
-            cache.add(key, 0, self.WINDOW + 5)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                count = 1
-            if count > limit:
-                return self.refuse(
-                    request, kind, retry_after=int((window + 1) * self.WINDOW - now) + 1
-                )
+            counted = ratelimits.count(kind, client_address(request))
+            if counted.requests > limit:
+                return self.refuse(request, kind, retry_after=counted.retry_after)
         return self.get_response(request)
 
-    @staticmethod
-    def kind(request) -> str | None:
+    @classmethod
+    def kind(cls, request) -> str | None:
         path = request.path
+        if path in cls.UNCOUNTED:
+            return None
         if path.endswith("/autocomplete/"):
             return "autocomplete"
         if path.startswith(API_PREFIX):
             return "api"
         if "/occupations/" in path and (request.GET.get("q") or "/occupations/export." in path):
             return "search"
-        return None
+        return "page"
 
     @staticmethod
     def refuse(request, kind: str, retry_after: int):
@@ -119,11 +114,13 @@ class CataloguePageMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         key, etag, last_modified = page
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code != 200 or response.cookies:
             return response
         if getattr(response, "_from_page_cache", False):
             return response
         response = self.headers(response, etag, last_modified)
+        if response.streaming:  # a download: conditional GET as for any page, but not cached
+            return response
         if request.method == "GET" and settings.CATALOGUE_PAGE_CACHE:
             cache.set(key, (response.status_code, list(response.items()), response.content))
         return response
@@ -131,9 +128,10 @@ class CataloguePageMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self.applies(request):
             return None
+        parameters = self.drop_unknown_parameters(request)
         version = versioning.current()
         digest = hashlib.sha256(
-            f"{settings.CATALOGUE_RELEASE}|{request.get_host()}|{request.get_full_path()}".encode()
+            f"{settings.CATALOGUE_RELEASE}|{request.get_host()}|{request.path}?{parameters}".encode()
         ).hexdigest()[:24]
         etag = f'"{version.number}-{digest}"'
         last_modified = (
@@ -155,6 +153,27 @@ class CataloguePageMiddleware:
             response[name] = value
         response._from_page_cache = True
         return response
+
+    # Views whose parameters are not declared on a view class of the catalogue's own.
+    PARAMETERS = {"django.contrib.sitemaps.views.sitemap": frozenset({"p"})}
+
+    def drop_unknown_parameters(self, request) -> str:
+        """Leave the view only the query parameters it reads (its class's query_parameters),
+        and return them in a canonical order, for the key: `?x=1`, `?x=2`… would otherwise
+        each be a new page, rendered and stored, and so a way around the cache."""
+        match = request.resolver_match
+        view_class = getattr(match.func, "view_class", None)
+        known = self.PARAMETERS.get(match.view_name) or getattr(
+            view_class, "query_parameters", frozenset()
+        )
+        if any(name not in known for name in request.GET):
+            kept = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                if name in known:
+                    kept.setlist(name, values)
+            request.GET = kept.copy()  # immutable, as Django's own
+            request.META["QUERY_STRING"] = kept.urlencode()
+        return urlencode(sorted(request.GET.lists()), doseq=True)
 
     def applies(self, request) -> bool:
         match = request.resolver_match

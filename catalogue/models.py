@@ -160,6 +160,27 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class Revisioned(models.Model):
+    """A record curators edit: every save raises its revision, and the admin refuses a save made
+    from a form opened at an older one (catalogue.admin). Bulk writes raise it themselves."""
+
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; an edit made from an older revision is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.revision += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+
+
 # --- Sources ---------------------------------------------------------------------------------
 
 
@@ -168,7 +189,7 @@ class SourceManager(models.Manager):
         return self.get(key=key)
 
 
-class Source(TimeStamped):
+class Source(TimeStamped, Revisioned):
     """A document the catalogue cites: an article, an announcement, a standard, a data set."""
 
     class Kind(models.TextChoices):
@@ -240,7 +261,7 @@ def _group_constraints(name: str, pattern: str, parent: str = "") -> list:
     return constraints
 
 
-class ClassificationGroup(TimeStamped):
+class ClassificationGroup(TimeStamped, Revisioned):
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     name_en_origin = origin_field(_("origin of the English name"))
@@ -320,7 +341,7 @@ class AnnouncementManager(models.Manager):
         return self.get(key=key)
 
 
-class Announcement(TimeStamped):
+class Announcement(TimeStamped, Revisioned):
     """A batch of new occupations announced by the Ministry of Human Resources and Social
     Security (MOHRSS)."""
 
@@ -474,7 +495,7 @@ class JobTypeManager(OccupationChildManager):
     key_field = "name_zh"
 
 
-class Occupation(TimeStamped):
+class Occupation(TimeStamped, Revisioned):
     """An occupation (职业) of the national classification, one announced before it had a
     code, or a job role or form of employment that a source names."""
 
@@ -597,11 +618,6 @@ class Occupation(TimeStamped):
     needs_review = models.BooleanField(
         default=False, help_text=_("Something about this record needs a curator's attention.")
     )
-    revision = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text=_("Raised by every save; an edit made from an older revision is refused."),
-    )
     curation_notes = models.TextField(
         blank=True, help_text=_("What a curator should know or check; shown to staff.")
     )
@@ -669,10 +685,8 @@ class Occupation(TimeStamped):
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
-        if self.pk is not None:
-            self.revision += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "code", "name_pinyin", "revision"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "code", "name_pinyin"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -692,7 +706,7 @@ class Occupation(TimeStamped):
         return data_issue_labels(self.data_issues)
 
 
-class OccupationTask(models.Model):
+class OccupationTask(Revisioned):
     """One of an occupation's main tasks (主要工作任务), in the order of its source."""
 
     occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="tasks")
@@ -724,7 +738,7 @@ class OccupationTask(models.Model):
         return self.text_zh or self.text_en
 
 
-class AlternateTitle(models.Model):
+class AlternateTitle(Revisioned):
     """Another name an occupation is known by (e.g. the title used in a news article)."""
 
     class Kind(models.TextChoices):
@@ -774,7 +788,7 @@ class AlternateTitle(models.Model):
     natural_key.dependencies = ["catalogue.occupation"]
 
 
-class JobType(models.Model):
+class JobType(Revisioned):
     """A job type (工种) within an occupation, e.g. 数据标注员 within 人工智能训练师."""
 
     occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="job_types")
@@ -1235,7 +1249,7 @@ class Requirement(models.Model):
 # --- Voices and figures ----------------------------------------------------------------------
 
 
-class CitedPassage(TimeStamped):
+class CitedPassage(TimeStamped, Revisioned):
     """Text taken verbatim from a source, at a known character offset in its archived text."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT)
@@ -1368,7 +1382,7 @@ class Figure(CitedPassage):
     natural_key.dependencies = ["catalogue.source"]
 
 
-class SearchSynonym(models.Model):
+class SearchSynonym(Revisioned):
     """A word people search with that the catalogue's names, titles and translations miss
     (码农, chef), pointing at the occupation it means, with the reason it was added. Shown on the
     occupation's page as "also searched as"; not a name of the occupation."""
@@ -1459,3 +1473,18 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return f"catalogue version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class RateLimitCount(models.Model):
+    """How many requests a client made in one minute, for one kind of request, when the counts
+    are kept in the database (catalogue.ratelimits). Not catalogue data: rows expire."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="rate_limit_expiry")]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -20,8 +20,9 @@ LANGUAGES = {"en", "zh-Hans"}
 def search_synonyms_import(
     *, path: Path, dry_run: bool = False, progress: Progress = _no_progress
 ) -> ImportReport:
-    """Add or update the listed synonyms, keyed by occupation code and term. Synonyms a curator
-    added in the admin and the file does not list are left alone."""
+    """Add or update the listed synonyms, keyed by occupation code and term; rows naming an
+    occupation the catalogue does not hold (by code and name) are reported, not placed.
+    Synonyms a curator added in the admin and the file does not list are left alone."""
     path = Path(path)
     rows = read_csv(path, SYNONYM_COLUMNS)
     codes = {row["occupation_code"] for row in rows}
@@ -37,14 +38,6 @@ def search_synonyms_import(
             f"language must be one of {', '.join(sorted(LANGUAGES))}, not {row['language']!r}",
         )
         _check(bool(row["reason"]), path, row, f"{term!r} has no reason")
-        occupation = occupations.get(code)
-        _check(occupation is not None, path, row, f"no occupation has the code {code!r}")
-        _check(
-            occupation.name_zh == row["occupation_name_zh"],
-            path,
-            row,
-            f"{code} is {occupation.name_zh} in the catalogue, not {row['occupation_name_zh']}",
-        )
         key = (code, term.upper())
         seen[key] += 1
         _check(seen[key] == 1, path, row, f"{term!r} is listed twice for {code}")
@@ -58,7 +51,17 @@ def search_synonyms_import(
         }
         create, update = [], []
         for done, row in enumerate(rows, start=1):
-            occupation = occupations[row["occupation_code"]]
+            progress(done)
+            occupation = occupations.get(row["occupation_code"])
+            if occupation is None or occupation.name_zh != row["occupation_name_zh"]:
+                # The file names an occupation this catalogue does not hold (another copy of
+                # the data): reported, not guessed.
+                held = f"is {occupation.name_zh}" if occupation else "is not"
+                report.skipped.append(
+                    f"line {row.line}: {row['term']!r} not placed: {row['occupation_code']} "
+                    f"{row['occupation_name_zh']} {held} in the catalogue"
+                )
+                continue
             values = {"term": row["term"], "language": row["language"], "reason": row["reason"]}
             synonym = existing.get((occupation.pk, row["term"].upper()))
             if synonym is None:
@@ -69,7 +72,6 @@ def search_synonyms_import(
                 update.append(synonym)
             else:
                 report.unchanged["search synonyms"] += 1
-            progress(done)
         report.created["search synonyms"] += len(create)
         report.updated["search synonyms"] += len(update)
         if create:

@@ -1,11 +1,10 @@
-"""The catalogue's version: raised by every change, read by every cacheable request."""
+"""The catalogue's version: raised by every change (catalogue.refresh says which), read by every
+cacheable request."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 _BUMP = """
     INSERT INTO catalogue_catalogueversion (id, number, changed_at) VALUES (1, 1, now())
@@ -38,27 +37,3 @@ def bump() -> None:
     with the change that raised it, and not at all if that change rolls back."""
     with connection.cursor() as cursor:
         cursor.execute(_BUMP)
-
-
-def _changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("post_"):
-        bump()
-
-
-def connect_signals() -> None:
-    """Any save or delete of a catalogue record, and any change of its many-to-many links,
-    raises the version. Bulk operations (imports) call bump() themselves."""
-    for model in apps.get_app_config("catalogue").get_models(include_auto_created=True):
-        name = model._meta.model_name
-        # History rows are written with the rows they record, which raise it already.
-        if name == "catalogueversion" or name.startswith("historical"):
-            continue
-        if model._meta.auto_created:
-            m2m_changed.connect(_changed, sender=model, dispatch_uid=f"version-{model._meta.label}")
-        else:
-            post_save.connect(
-                _changed, sender=model, dispatch_uid=f"version-save-{model._meta.label}"
-            )
-            post_delete.connect(
-                _changed, sender=model, dispatch_uid=f"version-delete-{model._meta.label}"
-            )

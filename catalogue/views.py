@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.conf import settings
@@ -31,6 +32,8 @@ from .search.snippets import snippets
 from .search.vocabulary import suggest
 from .seo import occupation_json_ld
 from .standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
+
+logger = logging.getLogger(__name__)
 
 # What a database that is down, restarting or unreachable raises.
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -89,6 +92,7 @@ class OccupationListView(ListView):
 
     template_name = "catalogue/occupation_list.html"
     context_object_name = "occupations"
+    query_parameters = frozenset({*OccupationFilter.base_filters, "page"})
     paginate_by = settings.CATALOGUE_PAGE_SIZE
     # Fewer results than this and a spelling suggestion is worth a look.
     SUGGEST_BELOW = 3
@@ -148,6 +152,8 @@ class OccupationListView(ListView):
 class OccupationExportView(View):
     """The list page's rows, as filtered and sorted there, as a CSV or JSON Lines download."""
 
+    query_parameters = frozenset(OccupationFilter.base_filters)
+
     def get(self, request, export_format):
         filterset = OccupationFilter(
             request.GET or None,
@@ -167,6 +173,8 @@ def _export_name(filterset) -> str:
 
 class AutocompleteView(View):
     """Up to eight names for the search box, as JSON: {"results": [{label, url, ...}]}."""
+
+    query_parameters = frozenset({"q"})
 
     def get(self, request):
         parsed = parse(request.GET.get("q", ""))
@@ -314,9 +322,10 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DATABASE_DOWN as error:
-        response = JsonResponse(
-            {"status": "unavailable", "database": str(error).strip()}, status=503
-        )
+        # The reason (which names the database's host and port) goes to the log, not to
+        # whoever asks.
+        logger.error("healthz: the database is unavailable: %s", str(error).strip())
+        response = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = JsonResponse({"status": "ok", "database": "ok"})

@@ -23,6 +23,28 @@ def require(name: str) -> str:
     return value
 
 
+# Keys that are in this repository or in Django's templates, and so known to anyone.
+KNOWN_KEYS = {"change-me", "dev-only-insecure-key", "test-only-insecure-key"}
+
+
+def secret_key(name: str = "SECRET_KEY") -> str:
+    """The production secret key, refused when it is a known one or guessable: Django signs
+    sessions and password-reset links with it. The same bar as `check --deploy` (50 characters,
+    5 different ones, not startproject's django-insecure- key), enforced at start."""
+    key = require(name)
+    if (
+        key in KNOWN_KEYS
+        or key.startswith("django-insecure-")
+        or len(key) < 50
+        or len(set(key)) < 5
+    ):
+        raise ImproperlyConfigured(
+            f"{name} is too weak: use at least 50 random characters, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    return key
+
+
 def flag(name: str, default: bool = False) -> bool:
     value = get(name)
     if value is None:
@@ -60,6 +82,27 @@ def csv_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (get(name) or default).split(",") if item.strip()]
 
 
+def trusted_proxies(value: str | None) -> int | list[str]:
+    """TRUSTED_PROXIES: how many proxies stand in front of the app (a number), or their
+    addresses and networks (comma-separated); empty, none (see catalogue.clients)."""
+    import ipaddress
+
+    value = (value or "").strip()
+    if not value:
+        return 0
+    if value.isascii() and value.isdigit():
+        return int(value)
+    proxies = [item.strip() for item in value.split(",") if item.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES must be a number of proxies or their addresses: {error}"
+            ) from error
+    return proxies
+
+
 def databases(url: str) -> dict:
     """Django's DATABASES for a URL, with persistent, health-checked connections."""
     import dj_database_url
@@ -69,11 +112,31 @@ def databases(url: str) -> dict:
         conn_max_age=int(get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
-    # No request may run away with the database; long batch jobs lift it for their session
+    # PostgreSQL as Django has it, with a deadline on each round trip (catalogue.db).
+    default["ENGINE"] = "catalogue.db"
+    # No request may run away with the database; long batch jobs lift these for their session
     # (catalogue.management.unbounded_statements).
-    timeout = get("DATABASE_STATEMENT_TIMEOUT", "10s")
-    default.setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout}"
+    timeout = get("DATABASE_STATEMENT_TIMEOUT", "5s")
+    connect_timeout = int(get("DATABASE_CONNECT_TIMEOUT", "3"))
+    options = default.setdefault("OPTIONS", {})
+    options["options"] = f"-c statement_timeout={timeout}"
+    options["connect_timeout"] = connect_timeout
+    # A server that stops answering (frozen, not refusing) is given up on a second after its
+    # own statement_timeout would have ended the query; a health check, as long as a connect.
+    default["CLIENT_TIMEOUT"] = duration_seconds(timeout) + 1
+    default["HEALTH_CHECK_TIMEOUT"] = connect_timeout
     return {"default": default}
+
+
+def duration_seconds(value: str) -> float:
+    """A PostgreSQL duration setting (500ms, 5s, 1min; a bare number is milliseconds) in seconds."""
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(us|ms|s|min|h|d)?\s*", value)
+    if not match:
+        raise ImproperlyConfigured(f"Not a duration PostgreSQL understands: {value!r}.")
+    number, unit = float(match.group(1)), match.group(2) or "ms"
+    return number * {"us": 1e-6, "ms": 1e-3, "s": 1, "min": 60, "h": 3600, "d": 86400}[unit]
 
 
 def with_replica(configured: dict) -> dict:
@@ -91,8 +154,9 @@ def routers(configured: dict) -> list[str]:
     return ["catalogue.routers.ReplicaRouter"] if "replica" in configured else []
 
 
-def release_fingerprint() -> str:
-    """A digest of the files that shape a page, the same in every worker of one deployment."""
+def release_fingerprint(root: Path = BASE_DIR) -> str:
+    """A digest of the files that shape a page: their paths and contents, never their times,
+    so that every worker and every machine running one release computes the same one."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -102,12 +166,10 @@ def release_fingerprint() -> str:
         ("static", "**/*"),
         ("locale", "**/*.po"),
     ]:
-        for path in sorted((BASE_DIR / folder).glob(pattern)):
+        for path in sorted((root / folder).glob(pattern)):
             if path.is_file():
-                stat = path.stat()
-                digest.update(
-                    f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-                )
+                digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:12]
 
 

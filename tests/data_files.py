@@ -21,7 +21,6 @@ from catalogue.record_imports import (
     JOB_TYPES_FILE,
     TASKS_FILE,
 )
-from catalogue.synonyms import SYNONYMS_FILE
 
 JOBE = "kangvcar/JobE@6e14be413532ff0b2c6352b8ddae1d84d8228054"
 OCCUPATION_HEADER = (
@@ -120,7 +119,6 @@ minor,4-10-08,社区生活服务人员,4-10
     STANDARDS_FILE: "name_zh,code_in_standard,issued,doc_number,code_2022,name_2022,match,same_code,osta_id,source\n人工智能训练师,4-04-05-05,2021-10-21,人社厅发〔2021〕81号,4-04-05-05,人工智能训练师,exact name,1,453,gqy20/hiro2@a208c4aa22f04b4aa6ad41e1cb59425b26982746:data/processed/certs/cert-catalog.jsonl cert_id osta-std-453\n",
     WEIGHTS_FILE: "code,occupation_name_in_source,standard_name,osta_code,osta_issued,osta_doc_number,osta_match,edition,level,level_code,table_kind,function_zh,weight_pct,group_sum,sum_ok,source_file,source_node_id,note\n4-04-05-05,人工智能训练师,人工智能训练师,4-04-05-05,2021-10-21,人社厅发〔2021〕81号,code + name + edition year,2021,五级/初级工,L5,技能要求,数据标注,60,100,1,人工智能训练师_国家职业技能标准_2021_mirror.pdf,CN:skill_level:MOHRSS_CN:4-04-05-05|数据标注|L5,\n4-04-05-05,人工智能训练师,人工智能训练师,4-04-05-05,2021-10-21,人社厅发〔2021〕81号,code + name + edition year,2021,五级/初级工,L5,技能要求,数据采集和处理,30,100,1,人工智能训练师_国家职业技能标准_2021_mirror.pdf,CN:skill_level:MOHRSS_CN:4-04-05-05|数据采集和处理|L5,\n4-04-05-05,人工智能训练师,人工智能训练师,4-04-05-05,2021-10-21,人社厅发〔2021〕81号,code + name + edition year,2021,五级/初级工,L5,技能要求,智能系统运维,10,100,1,人工智能训练师_国家职业技能标准_2021_mirror.pdf,CN:skill_level:MOHRSS_CN:4-04-05-05|智能系统运维|L5,\n",
     REQUIREMENTS_FILE: "code_in_standard,standard_name,issued,doc_number,level,function_no,function_zh,content_no,content_zh,kind,item_no,text_zh,structure_ok,note,source\n4-04-05-05,人工智能训练师,2021-10-21,人社厅发〔2021〕81号,一级/高级技师,4,权重表4.1\u3000理论知识权重表项目基本要求相关知识要求184.2\u3000技能要求权重表项目技能要求,4.2,指导职业道德基础知识数据采集和处理数据标注智能系统运维业务分析智能训练智能系统设计培训与指导合计数据采集和处理数据标注智能系统运维业务分析智能训练智能系统设计培训与指导合计,skill,4.2.2,能对二级/技师进行业务指导五级/四级/技能等级初级工中级工(%)(%),1,function name in source is garbled (contains table/heading text); content name in source contains text from another part of the PDF; contains text from the weight table (garbled),gqy20/hiro2@629e900e72dc331f5185d67c623c4e18dcb2149a:data/processed/certs/std-requirements/4-04-05-05.jsonl line 8\n4-04-05-05,人工智能训练师,2021-10-21,人社厅发〔2021〕81号,五级/初级工,1,数据采集和处理,1.1,业务数据采集,skill,1.1.1,能利用设备、工具等完成原始业务数据采集,1,,gqy20/hiro2@629e900e72dc331f5185d67c623c4e18dcb2149a:data/processed/certs/std-requirements/4-04-05-05.jsonl line 17\n",
-    SYNONYMS_FILE: "term,language,occupation_code,occupation_name_zh,reason\n外卖骑手,zh-Hans,4-10-08-01,网约配送员,Platform delivery workers are called riders.\n",
 }
 
 

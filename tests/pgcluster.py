@@ -9,6 +9,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -87,6 +88,31 @@ class Cluster:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", self.directory, "-m", "fast", "-w", "stop")
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, background workers)."""
+        postmaster = int((self.directory / "postmaster.pid").read_text().split()[0])
+        children = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    # /proc/<pid>/stat: "pid (name) state ppid …"; the name may hold spaces.
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                if ppid == postmaster:
+                    children.append(int(entry.name))
+        return [postmaster, *children]
+
+    def freeze(self) -> None:
+        """Stop every process of the cluster (SIGSTOP): connections stay open, but nothing
+        answers, as when a host hangs."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
 
     def _run(self, program: str, *args) -> None:
         command = [str(self.bin / program), *map(str, args)]

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.management import call_command
@@ -9,8 +10,10 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from catalogue.models import OccupationTask, SkillStandard, StandardLevel
+from catalogue import versioning
+from catalogue.models import Announcement, OccupationTask, SkillStandard, Source, StandardLevel
 
 from .factories import SourceFactory, build_standard_outline
 from .helpers import index_for_search, snapshot
@@ -137,6 +140,11 @@ class ErrorTests(ApiTestCase):
             ({"page_size": "101"}, "page_size"),
             ({"format": "xml"}, "format"),
             ({"format": "csv", "page": "x"}, "page"),
+            # Digits int() refuses, or reads as other numbers, though str.isdigit() says yes.
+            ({"page": "²"}, "page"),
+            ({"page": "①"}, "page"),
+            ({"page": "٣"}, "page"),
+            ({"page_size": "²"}, "page_size"),
         ]:
             with self.subTest(params=params):
                 data = self.get(f"{API}/occupations/", params, status=400)
@@ -376,3 +384,73 @@ class ProvenanceApiTests(ApiTestCase):
         lines = b"".join(jsonl.streaming_content).decode("utf-8").splitlines()
         record = next(json.loads(line) for line in lines if '"ai-trainer"' in line)
         self.assertEqual(record["tasks"], ["标注数据", "评测算法"])
+
+    def test_a_change_to_a_quote_is_a_new_download(self):
+        from catalogue.models import CatalogueVersion, Occupation, Quote
+
+        # The catalogue as it stood an hour ago, and a download of its quotes then.
+        an_hour_ago = timezone.now() - timedelta(hours=1)
+        for model in (Occupation, Announcement, Source, Quote):
+            model.objects.update(updated_at=an_hour_ago)
+        CatalogueVersion.objects.update(changed_at=an_hour_ago)
+        first = self.client.get(f"{API}/quotes/", {"format": "csv"})
+        self.assertEqual(first["Last-Modified"], self.client.get("/")["Last-Modified"])
+
+        quote = Quote.objects.order_by("pk").first()
+        quote.speaker_role = "edited since"
+        quote.save()
+        again = self.client.get(
+            f"{API}/quotes/", {"format": "csv"}, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+        )
+        self.assertEqual(again.status_code, 200)
+        self.assertIn("edited since", b"".join(again.streaming_content).decode())
+        self.assertNotEqual(again["Last-Modified"], first["Last-Modified"])
+
+
+class FormulaInjectionTests(ApiTestCase):
+    """Text that a spreadsheet would run as a formula is written to CSV as text (a leading
+    apostrophe); JSON Lines and the API keep it as it is."""
+
+    HOSTILE = ['=HYPERLINK("http://evil.example")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
+
+    def csv_cells(self, response) -> list[str]:
+        text = b"".join(response.streaming_content) if response.streaming else response.content
+        return [
+            cell for row in csv.reader(io.StringIO(text.decode().lstrip("\ufeff"))) for cell in row
+        ]
+
+    def test_csv_cells_that_would_run_as_formulas_are_text(self):
+        from catalogue.models import Figure, Occupation, Quote
+
+        for value in self.HOSTILE:
+            with self.subTest(value):
+                Occupation.objects.filter(slug="ai-trainer").update(definition_en=value)
+                Quote.objects.filter(pk=Quote.objects.order_by("pk").first().pk).update(
+                    speaker_role=value
+                )
+                Figure.objects.filter(pk=Figure.objects.order_by("pk").first().pk).update(
+                    counts=value
+                )
+                for url, params in [
+                    ("/occupations/export.csv", {}),
+                    (f"{API}/occupations/", {"format": "csv"}),
+                    (f"{API}/quotes/", {"format": "csv"}),
+                    ("/insights/figures.csv", {}),
+                ]:
+                    versioning.bump()  # updates send no signals: the pages cached go
+                    cells = self.csv_cells(self.client.get(url, params))
+                    hostile = [c for c in cells if value in c]
+                    self.assertTrue(hostile, (url, value))
+                    for cell in hostile:
+                        self.assertFalse(cell.startswith(("=", "+", "-", "@")), (url, cell))
+                        self.assertEqual(cell, f"'{value}")
+                jsonl = self.client.get(f"{API}/quotes/", {"format": "jsonl"})
+                self.assertIn(json.dumps(value), b"".join(jsonl.streaming_content).decode())
+
+    def test_numbers_stay_numbers(self):
+        from catalogue.exports import spreadsheet_safe
+
+        for number in ["-2", "-0.5", "+3", "-1,000.25"]:
+            self.assertEqual(spreadsheet_safe(number), number)
+        self.assertEqual(spreadsheet_safe("-2+3"), "'-2+3")
+        self.assertEqual(spreadsheet_safe("\t=1"), "'\t=1")

@@ -176,6 +176,31 @@ class PageCacheTests(TestCase):
             self.assertTrue(stored)
             caches["default"].clear()
 
+    def test_unknown_parameters_are_the_same_page(self):
+        for url, junk in [
+            ("/occupations/?major=4", "utm_source"),
+            ("/occupations/ai-trainer/", "xjunk"),
+            ("/api/v1/occupations/?page_size=5", "cachebuster"),
+            ("/api/v1/quotes/", "nocache"),
+        ]:
+            with self.subTest(url):
+                first = self.client.get(url)
+                self.assertNotIn(junk, first.content.decode())
+                for n in range(3):
+                    joiner = "&" if "?" in url else "?"
+                    with CaptureQueriesContext(connection) as queries:
+                        again = self.client.get(f"{url}{joiner}{junk}={n}")
+                    self.assertEqual(again.status_code, 200)
+                    self.assertEqual(len(queries), 1)  # the version; the page from the cache
+                    self.assertEqual(again["ETag"], first["ETag"])
+                    self.assertEqual(again.content, first.content)
+
+    def test_a_page_first_asked_for_with_unknown_parameters_links_without_them(self):
+        page = self.client.get("/occupations/?major=4&tracking=abc").content.decode()
+        self.assertIn("major=4", page)
+        self.assertNotIn("tracking", page)  # facet links, pages, language switcher
+        self.assertEqual(self.client.get("/occupations/?major=4").content.decode(), page)
+
     def test_a_new_version_is_a_new_page(self):
         url = reverse("catalogue:occupation-detail", args=["ai-trainer"])
         self.client.get(url)
@@ -183,3 +208,51 @@ class PageCacheTests(TestCase):
         self.assertNotContains(self.client.get(url), "Renamed quietly")  # no save: no version
         versioning.bump()
         self.assertContains(self.client.get(url), "Renamed quietly")
+
+
+class SameOnEveryMachineTests(TestCase):
+    """Two machines running one release answer with the same ETags and share cache keys,
+    however their files' times differ (a checkout, an image build, a copy)."""
+
+    def copy_of_the_code(self, directory):
+        import shutil
+        from pathlib import Path
+
+        from django.conf import settings
+
+        root = Path(directory)
+        for folder in ["catalogue", "templates", "static", "locale"]:
+            shutil.copytree(settings.BASE_DIR / folder, root / folder)
+        return root
+
+    def test_the_release_is_a_digest_of_content_not_of_file_times(self):
+        import os
+        import tempfile
+
+        from config import env
+
+        with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as two:
+            first, second = self.copy_of_the_code(one), self.copy_of_the_code(two)
+            for path in second.rglob("*"):
+                os.utime(path, (1_000_000_000, 1_000_000_000))
+            self.assertEqual(env.release_fingerprint(first), env.release_fingerprint(second))
+            template = second / "templates" / "base.html"
+            template.write_text(template.read_text() + "\n")
+            self.assertNotEqual(env.release_fingerprint(first), env.release_fingerprint(second))
+
+    def test_static_files_are_tagged_by_their_content(self):
+        import hashlib
+        import os
+
+        from django.conf import settings
+
+        path = settings.BASE_DIR / "static" / "css" / "site.css"
+        first = self.client.get("/static/css/site.css")
+        expected = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        self.assertEqual(first["ETag"], f'"{expected}"')
+        stat = path.stat()
+        try:
+            os.utime(path, (stat.st_atime, stat.st_mtime + 3600))
+            self.assertEqual(self.client.get("/static/css/site.css")["ETag"], first["ETag"])
+        finally:
+            os.utime(path, (stat.st_atime, stat.st_mtime))

@@ -220,3 +220,36 @@ class BadFixtureTests(TestCase):
                 [self.occupation(None, "ok-one"), self.occupation(None, "x", colour="red")],
             )
             self.assert_refused(path, "record 2")
+
+    def test_two_records_of_one_code_are_refused_not_merged(self):
+        with tempfile.TemporaryDirectory() as directory:
+            first = self.occupation("4-04-05-77", "fixture-first-77", minor_group=["4-04-05"])
+            second = self.occupation("4-04-05-77", "fixture-second-77", minor_group=["4-04-05"])
+            path = self.write(directory, [first, self.occupation(None, "between"), second])
+            starts = [n for n, text in enumerate(path.read_text().splitlines(), 1) if text == " {"]
+            self.assert_refused(
+                path, "record 3", f"line {starts[2]}", f"the same record as line {starts[0]}"
+            )
+
+    def test_a_quote_not_verbatim_in_its_source_is_refused(self):
+        with tempfile.TemporaryDirectory() as directory:
+            quote = {
+                "model": "catalogue.quote",
+                "fields": {
+                    "source": ["internet-plus-new-employment-space"],
+                    "position": 0,
+                    "text": "Words the article never printed.",
+                    "speaker_name": "Nobody",
+                },
+            }
+            path = self.write(directory, [self.occupation(None, "fixture-before-quote"), quote])
+            self.assert_refused(path, "record 2", "not in the source's archived text verbatim")
+
+    def test_a_nul_character_names_its_line(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = self.write(
+                directory,
+                [self.occupation(None, "ok-one"), self.occupation(None, "nul", name_zh="测\x00试")],
+            )
+            starts = [n for n, text in enumerate(path.read_text().splitlines(), 1) if text == " {"]
+            self.assert_refused(path, "record 2", f"line {starts[1]}", "NUL")

@@ -2,6 +2,7 @@
 autocomplete and the API: the answer is 200, 400 or 404, never a server error."""
 
 import os
+from unittest import mock
 
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
@@ -75,6 +76,10 @@ class FuzzTests(TestCase):
     def assert_answered(self, url, params):
         response = self.client.get(url, params)
         self.assertIn(response.status_code, ALLOWED, (url, params))
+        if response.streaming:
+            # The status was sent before the first row: an error while streaming shows only
+            # when the whole body is read.
+            b"".join(response.streaming_content)
         return response
 
     @FUZZ
@@ -113,3 +118,14 @@ class FuzzTests(TestCase):
         for prefix in ("/occupations/", "/api/v1/occupations/", "/announcements/", "/insights/"):
             response = self.client.get(prefix + quote(tail, safe="") + "/")
             self.assertIn(response.status_code, ALLOWED | {301}, (prefix, tail))
+
+    def test_an_error_while_streaming_fails_the_check(self):
+        """A download that breaks after its first line has already answered 200: the check
+        must read the whole body to see it."""
+
+        def broken(rows):
+            yield "code\n"
+            raise RuntimeError("failed while streaming")
+
+        with mock.patch("catalogue.exports._csv", broken), self.assertRaises(RuntimeError):
+            self.assert_answered("/occupations/export.csv", {})

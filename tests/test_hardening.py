@@ -5,6 +5,7 @@ import importlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -154,12 +155,130 @@ class RateLimitTests(TestCase):
             self.client.get("/api/v1/occupations/", REMOTE_ADDR="10.0.0.2").status_code, 200
         )
 
+    @override_settings(RATE_LIMITS={"page": 2})
+    def test_every_anonymous_page_is_limited_but_health_checks_and_static_files(self):
+        for url in ["/", "/occupations/ai-trainer/"]:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        refused = self.client.get("/classification/")
+        self.assertEqual(refused.status_code, 429)
+        self.assertContains(refused, 'class="site-header"', status_code=429)
+        # An unknown parameter is no way around it.
+        self.assertEqual(self.client.get("/occupations/ai-trainer/?x=1").status_code, 429)
+        for _ in range(3):
+            self.assertEqual(self.client.get("/healthz").status_code, 200)
+            self.assertEqual(self.client.get("/static/css/site.css").status_code, 200)
+
+    @override_settings(RATE_LIMIT_STORE="database", RATE_LIMITS={"search": 2})
+    def test_counts_kept_in_the_database(self):
+        from catalogue.models import RateLimitCount
+
+        RateLimitCount.objects.create(
+            key="ratelimit:search:x:1", count=9, expires_at="2001-01-01T00:00:00Z"
+        )
+        for n in range(2):
+            self.assertEqual(self.client.get("/occupations/", {"q": f"a{n}"}).status_code, 200)
+        self.assertEqual(self.client.get("/occupations/", {"q": "a3"}).status_code, 429)
+        (row,) = RateLimitCount.objects.all()  # the ended window's row was forgotten
+        self.assertEqual(row.count, 3)
+        self.assertTrue(row.key.startswith("ratelimit:search:127.0.0.1:"))
+
     def test_curators_are_not_limited(self):
         self.client.force_login(
             get_user_model().objects.create_superuser("curator", "c@example.org", "pw")
         )
         for _ in range(5):
             self.assertEqual(self.client.get("/api/v1/occupations/").status_code, 200)
+
+
+class ClientAddressTests(TestCase):
+    """Rate limits and the login lockout count per client; behind proxies, the client is the
+    address the trusted proxies say they forwarded for, and only theirs is believed."""
+
+    def address(self, remote, forwarded=None):
+        from django.test import RequestFactory
+
+        from catalogue.clients import client_address
+
+        extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+        return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
+
+    def test_without_the_setting_the_connecting_address(self):
+        self.assertEqual(self.address("203.0.113.9", "198.51.100.7"), "203.0.113.9")
+
+    @override_settings(TRUSTED_PROXIES=1)
+    def test_a_number_of_proxies(self):
+        # The proxy appends the address it saw; whatever the client sent before it is not believed.
+        self.assertEqual(self.address("10.0.0.2", "198.51.100.7"), "198.51.100.7")
+        self.assertEqual(self.address("10.0.0.2", "1.2.3.4, 198.51.100.7"), "198.51.100.7")
+        self.assertEqual(self.address("10.0.0.2"), "10.0.0.2")  # not through the proxy
+        self.assertEqual(self.address("10.0.0.2", "not-an-address"), "10.0.0.2")
+        with override_settings(TRUSTED_PROXIES=2):
+            self.assertEqual(
+                self.address("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.0.0.3"), "198.51.100.7"
+            )
+
+    @override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "192.0.2.1"])
+    def test_the_addresses_of_the_proxies(self):
+        self.assertEqual(self.address("10.0.0.2", "198.51.100.7, 192.0.2.1"), "198.51.100.7")
+        self.assertEqual(
+            self.address("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.9.9.9"), "198.51.100.7"
+        )
+        # A client that is not one of the proxies is believed about nothing it forwards.
+        self.assertEqual(self.address("203.0.113.9", "198.51.100.7"), "203.0.113.9")
+
+    def test_the_setting_is_read_from_the_environment(self):
+        self.assertEqual(env.trusted_proxies(""), 0)
+        self.assertEqual(env.trusted_proxies("2"), 2)
+        self.assertEqual(env.trusted_proxies("10.0.0.0/8, 192.0.2.1"), ["10.0.0.0/8", "192.0.2.1"])
+        with self.assertRaisesMessage(env.ImproperlyConfigured, "TRUSTED_PROXIES"):
+            env.trusted_proxies("10.0.0.300")
+
+    @override_settings(TRUSTED_PROXIES=1, RATE_LIMITS={"api": 2})
+    def test_rate_limits_count_per_forwarded_client(self):
+        behind = {"REMOTE_ADDR": "10.0.0.2"}
+        for _ in range(2):
+            self.client.get(
+                "/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.7", **behind
+            )
+        refused = self.client.get(
+            "/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.7", **behind
+        )
+        self.assertEqual(refused.status_code, 429)
+        # Another client behind the same proxy has its own allowance; a forged header does not
+        # buy the first one a new one.
+        other = self.client.get(
+            "/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.8", **behind
+        )
+        self.assertEqual(other.status_code, 200)
+        forged = self.client.get(
+            "/api/v1/classification/", HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7", **behind
+        )
+        self.assertEqual(forged.status_code, 429)
+
+    @override_settings(RATE_LIMITS={"api": 2})
+    def test_without_the_setting_a_forwarded_header_buys_nothing(self):
+        for n in range(2):
+            self.client.get("/api/v1/classification/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        refused = self.client.get("/api/v1/classification/", HTTP_X_FORWARDED_FOR="198.51.100.9")
+        self.assertEqual(refused.status_code, 429)
+
+    @override_settings(TRUSTED_PROXIES=1)
+    def test_the_login_lockout_is_per_forwarded_client(self):
+        get_user_model().objects.create_superuser("curator", "c@example.org", "right-password")
+
+        def login(password, client_address):
+            return self.client.post(
+                reverse("admin:login"),
+                {"username": "curator", "password": password},
+                REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR=client_address,
+            )
+
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            login("wrong", "198.51.100.7")
+        self.assertEqual(login("right-password", "198.51.100.7").status_code, 429)
+        # The curator at another address behind the same proxy is not locked out.
+        self.assertEqual(login("right-password", "198.51.100.8").status_code, 302)
 
 
 class HealthAndOutageTests(TestCase):
@@ -179,6 +298,20 @@ class HealthAndOutageTests(TestCase):
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json()["status"], "unavailable")
         self.assertIn("Retry-After", response)
+
+    def test_healthz_does_not_tell_where_the_database_is(self):
+        down = OperationalError('connection to server at "10.20.30.40", port 6543 failed')
+        with (
+            mock.patch.object(connection, "cursor", side_effect=down),
+            self.assertLogs("catalogue", "ERROR") as logged,
+        ):
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json(), {"status": "unavailable", "database": "unavailable"})
+        self.assertNotIn(b"10.20.30.40", response.content)
+        self.assertNotIn(b"6543", response.content)
+        # The operator finds the reason in the log.
+        self.assertIn("10.20.30.40", "\n".join(logged.output))
 
     def test_pages_answer_503_that_look_like_the_site(self):
         down = OperationalError('connection to server at "127.0.0.1", port 5432 failed')
@@ -207,9 +340,31 @@ class DatabaseSettingsTests(TestCase):
     def test_no_statement_may_run_away(self):
         with connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")
-            self.assertEqual(cursor.fetchone()[0], "10s")
+            self.assertEqual(cursor.fetchone()[0], "5s")
             with self.assertRaisesMessage(OperationalError, "statement timeout"):
                 cursor.execute("SET LOCAL statement_timeout = '50ms'; SELECT pg_sleep(1)")
+
+    def test_every_round_trip_has_a_deadline(self):
+        from django.db import connections
+
+        self.assertEqual(connection.client_timeout, 6)  # statement_timeout, and a second
+        self.assertEqual(connection.settings_dict["OPTIONS"]["connect_timeout"], 3)
+        # A connection of its own: the deadline cuts it.
+        other = connections.create_connection("default")
+        other.client_timeout = 0.5
+        try:
+            started = time.monotonic()
+            with self.assertRaises(OperationalError), other.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(3)")
+            self.assertLess(time.monotonic() - started, 2)
+        finally:
+            other.close()
+
+    def test_durations_read_as_postgresql_reads_them(self):
+        for value, seconds in [("5s", 5), ("500ms", 0.5), ("1min", 60), ("250", 0.25)]:
+            self.assertEqual(env.duration_seconds(value), seconds)
+        with self.assertRaises(env.ImproperlyConfigured):
+            env.duration_seconds("soon")
 
     def test_connections_persist_and_are_health_checked(self):
         database = env.databases("postgres://u@h:5432/db")["default"]

@@ -153,6 +153,32 @@ class ClassificationImportTests(ImportTestCase):
         self.assertEqual(report.created["occupations"], 6)
         self.assertIn("Dry run: nothing was written.", report.lines())
 
+    def test_a_file_with_fewer_rows_than_its_last_import_is_reported(self):
+        report = self.import_classification()
+        self.assertEqual(report.warnings, [])
+        # Cut cleanly at the end of a line: it parses, and only its length gives it away.
+        cut = self.write("occupations.csv", OCCUPATIONS[: OCCUPATIONS.index("\n4-04-04-07,") + 1])
+        warning = "occupations.csv has 4 rows where its last import had 6: is it complete?"
+        # A dry run says so too, and remembers nothing.
+        self.assertEqual(
+            self.import_classification(occupations=cut, dry_run=True).warnings, [warning]
+        )
+        report = self.import_classification(occupations=cut)
+        self.assertEqual(report.warnings, [warning])
+        self.assertIn(f"Warning: {warning}", report.lines())
+        # Its records are kept, not deleted; the next import compares with this one.
+        self.assertEqual(Occupation.objects.count(), 6)
+        self.assertEqual(self.import_classification().warnings, [])
+
+    def test_the_command_prints_the_warning(self):
+        self.import_classification()
+        cut = self.write("occupations.csv", OCCUPATIONS[: OCCUPATIONS.index("\n4-04-04-07,") + 1])
+        err = StringIO()
+        call_command(
+            "import_classification", str(cut), groups=self.groups, stdout=StringIO(), stderr=err
+        )
+        self.assertIn("has 4 rows where its last import had 6", err.getvalue())
+
     def test_changes_in_the_data_update_owned_fields(self):
         self.import_classification()
         changed = self.write(
@@ -261,6 +287,16 @@ class BadFileTests(ImportTestCase):
             "occupations.csv", OCCUPATIONS + occupation_line("4-04-05-09", "旗", digital="S")
         )
         self.assertRejected(8, "is_digital must be 0 or 1", occupations=bad)
+
+    def test_a_nul_character(self):
+        bad = self.write("occupations.csv", OCCUPATIONS + occupation_line("4-04-05-09", "空\x00字"))
+        self.assertRejected(8, "a NUL character", occupations=bad)
+
+    def test_a_page_number_in_other_digits(self):
+        bad = self.write(
+            "occupations.csv", OCCUPATIONS + occupation_line("4-04-05-09", "页", page="²")
+        )
+        self.assertRejected(8, "source_page must be a page number, not '²'", occupations=bad)
 
     def test_code_outside_its_groups(self):
         bad = self.write("occupations.csv", OCCUPATIONS + occupation_line("4-04-06-01", "无组"))
@@ -371,6 +407,14 @@ class AnnouncementImportTests(ImportTestCase):
         self.assertEqual(raised.exception.line, 6)
         self.assertIn("4-04-05-99 (不存在) is not in the catalogue", str(raised.exception))
         self.assertEqual(snapshot(), before)
+
+    def test_a_batch_number_in_other_digits(self):
+        header = ANNOUNCEMENTS.split("\n", 1)[0] + "\n"
+        bad = self.write("announcements.csv", header + "①,2020,第二批,人工智能训练师,,x,y,\n")
+        with self.assertRaises(ImportFileError) as raised:
+            announcements_import(path=bad)
+        self.assertEqual(raised.exception.line, 2)
+        self.assertIn("batch_no must be a number from 1, not '①'", str(raised.exception))
 
     def test_bad_date_and_inconsistent_batch(self):
         cases = {

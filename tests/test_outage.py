@@ -5,6 +5,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,9 +38,9 @@ def get(port: int, path: str):
 
 
 class Server:
-    """gunicorn with the app, one worker, on a free loopback port."""
+    """gunicorn with the app, one worker unless told otherwise, on a free loopback port."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, workers: int = 1, **settings):
         self.port = free_port()
         self.process = subprocess.Popen(
             [
@@ -50,12 +51,12 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--log-level",
                 "critical",
             ],
             cwd=ROOT,
-            env=environment(database_url),
+            env={**environment(database_url), **settings},
         )
         assert wait_for(lambda: get(self.port, "/robots.txt")[0] is not None, timeout=30)
 
@@ -112,5 +113,52 @@ def test_a_wrong_dsn_is_a_503_not_a_crash():
         assert headers["Retry-After"] == "30"
         assert "Back in a moment" in page
         assert get(server.port, "/healthz")[0] == 503
+    finally:
+        server.stop()
+
+
+def test_rate_limits_are_counted_across_workers(cluster):
+    """Two worker processes, no Redis: the counts are in the database, so the limit is the
+    client's, not each worker's."""
+    server = Server(cluster.url, workers=2, RATE_LIMIT_STORE="database", RATE_LIMIT_SEARCH="5")
+    try:
+        # All within one minute's window.
+        wait_for(lambda: time.time() % 60 < 45, timeout=20, interval=1)
+        statuses = [get(server.port, f"/occupations/?q=a{n}")[0] for n in range(12)]
+        assert statuses.count(200) == 5, statuses
+        assert statuses.count(429) == 7, statuses
+    finally:
+        server.stop()
+
+
+def test_a_frozen_database_is_a_503_within_seconds_and_static_files_never_wait(cluster):
+    """A database that stops answering without refusing (its processes stopped): each page
+    and /healthz answers 503 within a few seconds, not when gunicorn gives up on the worker;
+    static files do not wait at all; when it answers again, the same server recovers."""
+    server = Server(cluster.url, RATE_LIMIT_STORE="database")
+    try:
+        assert get(server.port, "/occupations/ai-trainer/")[0] == 200  # a connection is kept
+        cluster.freeze()
+        try:
+            for path in [
+                "/static/css/site.css",
+                "/occupations/ai-trainer/",  # the kept connection's health check goes unanswered
+                "/static/js/autocomplete.js",
+                "/healthz",  # a new connection is not accepted
+                "/api/v1/occupations/",
+                "/zh-hans/occupations/?q=训练师",
+            ]:
+                started = time.monotonic()
+                status, headers, _ = get(server.port, path)
+                elapsed = time.monotonic() - started
+                if path.startswith("/static/"):
+                    assert (status, elapsed < 1) == (200, True), (path, status, elapsed)
+                else:
+                    assert (status, elapsed < 5) == (503, True), (path, status, elapsed)
+                    assert headers["Retry-After"] == "30"
+        finally:
+            cluster.thaw()
+        assert wait_for(lambda: get(server.port, "/healthz")[0] == 200, timeout=20)
+        assert get(server.port, "/occupations/ai-trainer/")[0] == 200
     finally:
         server.stop()

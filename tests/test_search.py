@@ -10,7 +10,7 @@ from catalogue.querysets import RowsByKey
 from catalogue.search.query import MAX_QUERY_LENGTH, parse
 from catalogue.search.vocabulary import suggest
 
-from .factories import OccupationFactory
+from .factories import OccupationFactory, QuoteFactory
 from .helpers import index_for_search
 from .search_corpus import RELEVANCE_SET, TYPOS, build_competitors
 
@@ -272,3 +272,13 @@ class SearchDocumentUpkeepTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             occupation.job_types.all().delete()
         self.assertEqual(ranked("数据标注员"), [])
+
+    def test_deleting_a_quote_removes_its_words_from_its_occupations(self):
+        occupation = OccupationFactory(name_zh="人工智能训练师", name_en="AI trainer")
+        with self.captureOnCommitCallbacks(execute=True):
+            quote = QuoteFactory(text="The work is new")
+            quote.occupations.add(occupation)
+        self.assertEqual(ranked("work is new"), [occupation.slug])
+        with self.captureOnCommitCallbacks(execute=True):
+            quote.delete()
+        self.assertEqual(ranked("work is new"), [])

@@ -31,6 +31,72 @@ def test_production_settings_refuse_to_start_without(missing):
     assert f"{missing} must be set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "change-me",  # .env.example's
+        "dev-only-insecure-key",
+        "test-only-insecure-key",
+        "django-insecure-" + "x1y2z3" * 10,  # what startproject writes
+        "a" * 64,  # long, but one character
+        "short-but-random-9f8e7d6c",
+    ],
+)
+def test_production_settings_refuse_a_weak_secret_key(weak):
+    result = import_prod_settings(**{**PROD_ENV, "SECRET_KEY": weak})
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+    assert weak not in result.stderr  # a secret is not printed, even a bad one
+
+
+def test_production_refuses_rate_limits_counted_per_process():
+    result = import_prod_settings(**{**PROD_ENV, "RATE_LIMIT_STORE": "cache"})
+    assert result.returncode != 0
+    assert "RATE_LIMIT_STORE=cache needs REDIS_URL" in result.stderr
+    shared = import_prod_settings(
+        **{**PROD_ENV, "RATE_LIMIT_STORE": "cache", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert import_prod_settings(**PROD_ENV).returncode == 0  # unset: the database
+
+
+def test_the_env_example_key_is_refused():
+    import re
+
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    key = re.search(r"^SECRET_KEY=(.*)$", example, re.M).group(1)
+    result = import_prod_settings(**{**PROD_ENV, "SECRET_KEY": key})
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def wsgi_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {*PROD_ENV, "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.wsgi; from django.conf import settings; print(settings.SETTINGS_MODULE)",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_wsgi_application_serves_production_settings_unless_told_otherwise():
+    result = wsgi_settings(**PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "config.settings.prod"
+    # Started by gunicorn without a word about settings, it refuses rather than serving
+    # the development settings.
+    result = wsgi_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    named = wsgi_settings(DJANGO_SETTINGS_MODULE="config.settings.test")
+    assert named.stdout.strip() == "config.settings.test", named.stderr
+
+
 def test_production_settings_load_with_everything_set():
     result = import_prod_settings(**PROD_ENV)
     assert result.returncode == 0, result.stderr
@@ -49,7 +115,11 @@ def test_static_files_use_whitenoise_manifest_storage():
 
 
 def test_the_database_is_postgresql():
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    from django.db import connections
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    assert connections["default"].vendor == "postgresql"
+    assert isinstance(connections["default"], DatabaseWrapper)  # with a deadline (catalogue.db)
 
 
 def test_serve_says_plainly_when_the_port_is_taken():
@@ -78,3 +148,26 @@ def test_every_variable_read_is_in_env_example():
     documented = set(re.findall(r"^([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     assert read, "no variables found: the pattern is out of date"
     assert read - documented == set()
+
+
+def test_the_tests_name_their_own_settings(tmp_path):
+    """Even in a shell set up for production (DJANGO_SETTINGS_MODULE=config.settings.prod, as
+    README's production steps export), pytest runs with the test settings."""
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "from django.conf import settings\n\n"
+        "def test_settings():\n"
+        "    assert settings.SETTINGS_MODULE == 'config.settings.test'\n"
+    )
+    result = subprocess.run(
+        [
+            *[sys.executable, "-m", "pytest", "-q", "-c", "pyproject.toml"],
+            *["--rootdir", str(settings.BASE_DIR), str(probe)],
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **PROD_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.prod"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout

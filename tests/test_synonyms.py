@@ -155,11 +155,6 @@ class SynonymImportTests(TestCase):
         cases = [
             ("程序员,zh-Hans,4-04-05-01,计算机程序设计员,\n", "line 3: '程序员' has no reason"),
             ("程序员,fr,4-04-05-01,计算机程序设计员,Why.\n", "line 3: language must be"),
-            ("程序员,zh-Hans,9-99-99-99,不存在,Why.\n", "line 3: no occupation has the code"),
-            (
-                "程序员,zh-Hans,4-04-05-01,网约配送员,Why.\n",
-                "line 3: 4-04-05-01 is 计算机程序设计员",
-            ),
             (",zh-Hans,4-04-05-01,计算机程序设计员,Why.\n", "line 3: the term is empty"),
             (
                 "码农,zh-Hans,4-04-05-01,计算机程序设计员,A.\n"
@@ -174,6 +169,23 @@ class SynonymImportTests(TestCase):
                     search_synonyms_import(path=self.write(rows))
                 self.assertIn(f"search_synonyms.csv, {message}", str(raised.exception))
                 self.assertEqual(snapshot(), before)
+
+    def test_a_row_for_an_occupation_the_catalogue_lacks_is_reported_not_placed(self):
+        report = search_synonyms_import(
+            path=self.write(
+                "程序员,zh-Hans,9-99-99-99,不存在,Why.\n"
+                "码农,zh-Hans,4-04-05-01,网约配送员,Why.\n"
+                "外卖骑手,zh-Hans,4-10-08-01,网约配送员,Riders.\n"
+            )
+        )
+        self.assertEqual(report.created["search synonyms"], 1)
+        self.assertEqual(
+            report.skipped,
+            [
+                "line 2: '程序员' not placed: 9-99-99-99 不存在 is not in the catalogue",
+                "line 3: '码农' not placed: 4-04-05-01 网约配送员 is 计算机程序设计员 in the catalogue",
+            ],
+        )
 
     def test_dry_run_writes_nothing(self):
         path = self.write("码农,zh-Hans,4-04-05-01,计算机程序设计员,Slang.\n")

@@ -1,5 +1,7 @@
 """The read-only API. Its lists use the site's FilterSet and querysets, so the two agree."""
 
+import re
+
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -45,6 +47,9 @@ ERRORS = {
 }
 
 
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
 def _or_empty(pattern: str) -> str:
     return f"^$|{pattern}"
 
@@ -53,7 +58,8 @@ def _positive_int(params, name: str, default: int, maximum: int | None = None) -
     raw = params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
+    # ASCII digits only: str.isdigit() also accepts ² and ①, which int() refuses.
+    if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1 or (maximum and int(raw) > maximum):
         bound = f" from 1 to {maximum}" if maximum else " of 1 or more"
         raise InvalidParameters({name: [f"Enter a whole number{bound}, not {raw!r}."]})
     return int(raw)
@@ -102,6 +108,8 @@ FILTER_PARAMETERS = [
 
 
 class OccupationList(APIView):
+    query_parameters = frozenset({*OccupationFilter.base_filters, "page", "page_size", "format"})
+
     @extend_schema(
         operation_id="occupations_list",
         summary="Occupations, searched, filtered, sorted and faceted as on /occupations/",
@@ -297,6 +305,7 @@ class ExportableList(generics.ListAPIView):
 
     pagination_class = None
     export_name = ""
+    query_parameters = frozenset({"format"})
 
     def list(self, request, *args, **kwargs):
         export_format = request.query_params.get("format", "json") or "json"
@@ -378,6 +387,8 @@ class FigureList(ExportableList):
 
 
 class Autocomplete(APIView):
+    query_parameters = frozenset({"q"})
+
     @extend_schema(
         summary="Up to eight suggestions for what is being typed",
         parameters=[OpenApiParameter("q", OpenApiTypes.STR)],

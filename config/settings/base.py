@@ -1,3 +1,4 @@
+from catalogue.freshness import static_etag
 from config import env
 
 BASE_DIR = env.BASE_DIR
@@ -65,6 +66,11 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The proxies in front of the app whose X-Forwarded-For is believed: how many there are, or
+# their addresses (catalogue.clients). Unset: none, and the connecting address is the client's.
+TRUSTED_PROXIES = env.trusted_proxies(env.get("TRUSTED_PROXIES"))
+# Lockouts count per client address, found the same way as for rate limits.
+AXES_CLIENT_IP_CALLABLE = "catalogue.clients.client_address"
 # The admin lives at ADMIN_URL (default admin/): somewhere less guessable in production.
 ADMIN_URL = env.get("ADMIN_URL", "admin/").strip("/") + "/"
 
@@ -101,7 +107,13 @@ RATE_LIMITS = {
     "search": int(env.get("RATE_LIMIT_SEARCH", "120")),
     "autocomplete": int(env.get("RATE_LIMIT_AUTOCOMPLETE", "600")),
     "api": int(env.get("RATE_LIMIT_API", "300")),
+    "page": int(env.get("RATE_LIMIT_PAGE", "600")),
 }
+# Where those counts are kept, shared by every worker: the cache when it is Redis, otherwise a
+# table of the database (catalogue.ratelimits). "cache" without Redis counts per process.
+RATE_LIMIT_STORE = env.get("RATE_LIMIT_STORE") or ("cache" if env.get("REDIS_URL") else "database")
+if RATE_LIMIT_STORE not in {"cache", "database"}:
+    raise env.ImproperlyConfigured("RATE_LIMIT_STORE must be cache or database.")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -145,6 +157,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Static files' ETags from their content, the same on every machine (WhiteNoise's own come
+# from file times).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_etag
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

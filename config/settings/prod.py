@@ -3,7 +3,7 @@ from config import env
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = env.require("SECRET_KEY")
+SECRET_KEY = env.secret_key("SECRET_KEY")
 ALLOWED_HOSTS = env.csv_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise env.ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set.")
@@ -11,6 +11,12 @@ if not ALLOWED_HOSTS:
 DATABASES = env.with_replica(env.databases(env.require("DATABASE_URL")))
 DATABASE_ROUTERS = env.routers(DATABASES)
 CSRF_TRUSTED_ORIGINS = env.csv_list("CSRF_TRUSTED_ORIGINS")
+# Rate limits count across every worker and machine, never per process.
+if RATE_LIMIT_STORE == "cache" and not env.get("REDIS_URL"):  # noqa: F405
+    raise env.ImproperlyConfigured(
+        "RATE_LIMIT_STORE=cache needs REDIS_URL: memory local to each worker would give each "
+        "its own allowance. Set REDIS_URL, or leave RATE_LIMIT_STORE unset (the database)."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)

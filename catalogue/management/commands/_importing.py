@@ -53,6 +53,8 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"{error}. Nothing was imported.") from error
         finally:
             progress.close()
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(f"{self.label}: done in {time.monotonic() - started:.1f} s")

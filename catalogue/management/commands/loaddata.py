@@ -1,10 +1,11 @@
 """Django's loaddata, saying which file and line a bad fixture fails at.
 
 Before anything is loaded, every JSON fixture is read whole: a file that is not UTF-8 or not
-complete JSON is refused with the line of the fault. When a record cannot be loaded (a value
-the model refuses, a duplicate code), the error names the line where that record begins. As
-with Django's own command, everything is loaded in one transaction, so a failure leaves the
-database as it was.
+complete JSON is refused with the line of the fault. Each record is validated as a form would
+validate it (a quote must stand verbatim in its source) and two records that are the same row
+(two occupations of one code) are refused rather than merged; when a record cannot be loaded,
+the error names the line where that record begins. As with Django's own command, everything is
+loaded in one transaction, so a failure leaves the database as it was.
 """
 
 import json
@@ -25,9 +26,36 @@ class Command(LoadDataCommand):
     def save_obj(self, obj):
         self._index += 1
         self._saving = True
+        record = obj.object
+        where = self._where()
+        # Natural keys resolve a record to the row it updates: a second record resolved to a
+        # row this load already wrote is a duplicate, not an update.
+        first = self._loaded.get((record._meta.label, record.pk))
+        if record.pk is not None and first is not None:
+            file, line = first
+            place = f"line {line}" if file == self._current else f"{file}, line {line}"
+            raise ValueError(
+                f"the same record as {place} ({record._meta.verbose_name} {record}); "
+                "a fixture may hold each record once"
+            )
+        # Raw saves skip what the admin's forms check: field values and clean() (a quote must
+        # stand verbatim in its source). Uniqueness and constraints are the database's.
+        record.full_clean(validate_unique=False, validate_constraints=False)
         saved = super().save_obj(obj)
+        self._loaded[(record._meta.label, record.pk)] = where
         self._saving = False
         return saved
+
+    def _where(self) -> tuple[str, str]:
+        """The file and line (or record number) of the record being saved."""
+        lines = getattr(self, "_object_lines", {}).get(self._current)
+        if not lines:
+            return self._current, f"? (record {self._index})"
+        return self._current, str(lines[min(self._index, len(lines)) - 1])
+
+    def loaddata(self, fixture_labels):
+        self._loaded: dict[tuple[str, object], tuple[str, str]] = {}
+        return super().loaddata(fixture_labels)
 
     def load_label(self, fixture_label):
         try:

@@ -1,0 +1,1 @@
+"""PostgreSQL as Django's backend has it, with a deadline on every round trip (see base.py)."""
