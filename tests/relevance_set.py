@@ -126,10 +126,11 @@ RELEVANCE_SET = [
     ("pinyin", "gongyinglian", ["4-02-06-05", "2-02-30-11"], 3),
     ("pinyin", "hulianwang yingxiaoshi", ["4-01-06-02"], 1),
     ("pinyin", "kuaidiyuan", ["4-02-07-08"], 1),
-    ("pinyin", "dianjingyuan", ["4-14-05-07"], 3),
+    ("pinyin", "dianzi jingjiyuan", ["4-14-05-07"], 1),
     ("pinyin", "wangyue peisongyuan", ["4-10-08-01"], 1),
     ("pinyin", "qukuailian", ["4-04-05-06", "2-02-38-08"], 3),
-    ("pinyin", "hushi", NURSES, 3),
+    # hushi is also the pinyin of 护师, the end of 照护师 and 防护师.
+    ("pinyin", "hushi", NURSES, 5),
     # Titles used in job ads and job types.
     ("job-ad titles", "软件工程师", ["2-02-10-03"], 3),
     ("job-ad titles", "Java开发", ["2-02-10-03", "4-04-05-01"], 3),
