@@ -219,6 +219,7 @@ class OccupationDetailView(DetailView):
 
 
 class StandardCompareView(DetailView):
+    query_parameters = frozenset({"levels"})
     """One standard's levels in columns, functions aligned, weights beside: ?levels=5,3."""
 
     template_name = "catalogue/standard_compare.html"

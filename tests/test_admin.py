@@ -349,6 +349,7 @@ class ConcurrentEditTests(TestCase):
         JobType: "name_en",
         Quote: "speaker_role",
         Figure: "place",
+        SearchSynonym: "reason",
     }
 
     @classmethod
@@ -356,6 +357,12 @@ class ConcurrentEditTests(TestCase):
         cls.curator = get_user_model().objects.create_superuser("curator", "c@example.org", "pw")
         OccupationTask.objects.create(
             occupation=Occupation.objects.get(slug="ai-trainer"), text_zh="任务"
+        )
+        SearchSynonym.objects.create(
+            occupation=Occupation.objects.get(slug="ai-trainer"),
+            term="AI训练",
+            language="zh-Hans",
+            reason="Short for the name.",
         )
 
     def setUp(self):
@@ -369,7 +376,14 @@ class ConcurrentEditTests(TestCase):
         from catalogue.admin import CatalogueAdmin, CatalogueInline, is_revisioned
 
         # The skill standard's own tables are not yet locked (one base class each to add).
-        unlocked = {SkillStandard, StandardLevel, OccupationalFunction, WorkContent, Requirement}
+        unlocked = {
+            SkillStandard,
+            StandardLevel,
+            OccupationalFunction,
+            WorkContent,
+            Requirement,
+            FunctionWeight,
+        }
         for model, model_admin in catalogue_admins():
             with self.subTest(model.__name__):
                 self.assertEqual(is_revisioned(model), model not in unlocked)

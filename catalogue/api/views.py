@@ -233,6 +233,8 @@ class StandardDetail(APIView):
 
 
 class StandardCompare(APIView):
+    query_parameters = frozenset({"levels", "format"})
+
     @extend_schema(
         summary="A standard's levels side by side, functions aligned, weights beside",
         parameters=[
