@@ -23,19 +23,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from catalogue.models import Occupation  # noqa: E402
-from tests.relevance_set import RELEVANCE_SET  # noqa: E402
-
-
-def rank_of(query: str, codes: list[str]) -> int | None:
-    found = list(
-        Occupation.objects.published()
-        .search(query)
-        .by_relevance()
-        .values_list("code", flat=True)[:20]
-    )
-    ranks = [found.index(code) + 1 for code in codes if code in found]
-    return min(ranks) if ranks else None
+from tests.relevance_set import RELEVANCE_SET, rank_of  # noqa: E402
 
 
 def main():

@@ -154,3 +154,17 @@ RELEVANCE_SET = [
     ("codes", "4-10-08-01", ["4-10-08-01"], 1),
     ("codes", "6-31-01-03", ["6-31-01-03"], 1),
 ]
+
+
+def rank_of(query: str, codes: list[str]) -> int | None:
+    """The best rank, in the top 20 of a search of published occupations, of these codes."""
+    from catalogue.models import Occupation
+
+    found = list(
+        Occupation.objects.published()
+        .search(query)
+        .by_relevance()
+        .values_list("code", flat=True)[:20]
+    )
+    ranks = [found.index(code) + 1 for code in codes if code in found]
+    return min(ranks) if ranks else None

@@ -13,18 +13,7 @@ from catalogue.models import Occupation
 from catalogue.search.vocabulary import suggest
 
 from .helpers import index_for_search
-from .relevance_set import RELEVANCE_SET
-
-
-def rank_of(query: str, codes: list[str]) -> int | None:
-    found = list(
-        Occupation.objects.published()
-        .search(query)
-        .by_relevance()
-        .values_list("code", flat=True)[:20]
-    )
-    ranks = [found.index(code) + 1 for code in codes if code in found]
-    return min(ranks) if ranks else None
+from .relevance_set import RELEVANCE_SET, rank_of
 
 
 class RealCatalogueRelevanceTests(TestCase):
