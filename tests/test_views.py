@@ -275,10 +275,11 @@ class ProvenancePagesTests(TestCase):
         self.assertNotContains(official, "Chinese name: the catalogue")
 
     def test_every_english_name_says_where_it_comes_from(self):
+        about = ' · <a href="/about/translations/">about the translations</a>'
         for slug, origin in [
             ("ai-trainer", "source article"),
-            ("all-media-operator", "catalogue translation, unreviewed"),
-            ("shared-employees", "curator"),
+            ("all-media-operator", "catalogue translation, unreviewed" + about),
+            ("shared-employees", "curator's translation, unreviewed" + about),
         ]:
             with self.subTest(slug=slug):
                 response = self.client.get(f"/occupations/{slug}/")
