@@ -15,6 +15,7 @@ Chinese no longer matches its record is stale: it is reported and not written.
 import csv
 import re
 import tempfile
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -90,7 +91,7 @@ def _stale(row: Row, record, problem: str) -> Placement:
     return Placement(row, [record], problem=f"stale: {problem}", failure="stale")
 
 
-class TextKind:
+class TextKind(ABC):
     """One kind of translated text: its file, its columns, how a row finds its records, and
     which fields of those records hold the Chinese, the English and its provenance."""
 
@@ -124,23 +125,23 @@ class TextKind:
         """Why the row's key is malformed, or ''."""
         return ""
 
+    @abstractmethod
     def place(self, rows: list[Row]) -> list[Placement]:
         """Each row with the records it translates, in a fixed number of queries."""
-        raise NotImplementedError
 
+    @abstractmethod
     def records(self) -> Iterable:
         """Every record of this kind, for the exports and the check."""
-        raise NotImplementedError
 
-    def export_row(self, record) -> dict:
-        raise NotImplementedError
+    @abstractmethod
+    def export_row(self, record) -> dict: ...
 
     def needs_english(self, record) -> bool:
         """Whether an untranslated record has Chinese to translate (the export lists it)."""
         return bool(getattr(record, self.zh_field))
 
-    def describe(self, record) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def describe(self, record) -> str: ...
 
 
 def _curated(model) -> list[str]:
@@ -226,8 +227,8 @@ class OccupationText(TextKind):
                 placements.append(_missing(row, f"no occupation without a code is named «{zh}»"))
         return placements
 
-    def stale_reason(self, occupation) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def stale_reason(self, occupation) -> str: ...
 
     def records(self):
         return Occupation.objects.order_by(CODE_ORDER, "name_zh", "pk").only(
