@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import freshness
 from .api.errors import json_error
 from .exports import export_response, table_csv_response
 from .filters import OccupationFilter
@@ -179,9 +180,7 @@ class AutocompleteView(View):
     def get(self, request):
         parsed = parse(request.GET.get("q", ""))
         results = autocomplete(request.user, parsed)
-        response = JsonResponse({"query": parsed.text, "results": results})
-        response["Cache-Control"] = "max-age=60"
-        return response
+        return JsonResponse({"query": parsed.text, "results": results})
 
 
 class ClassificationView(TemplateView):
@@ -313,8 +312,7 @@ def server_error(request):
         response = render(request, template, status=status, using=None)
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
+    return freshness.uncacheable(response)
 
 
 def healthz(request):
@@ -330,8 +328,7 @@ def healthz(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = JsonResponse({"status": "ok", "database": "ok"})
-    response["Cache-Control"] = "no-store"
-    return response
+    return freshness.uncacheable(response)
 
 
 class AboutTranslationsView(TemplateView):
