@@ -42,9 +42,7 @@ def validators(request, parameters: str) -> Validators:
 
 def not_modified(request, found: Validators):
     """304 Not Modified (with the validators) when the client's copy is current, else None."""
-    response = get_conditional_response(
-        request, etag=found.etag, last_modified=found.last_modified
-    )
+    response = get_conditional_response(request, etag=found.etag, last_modified=found.last_modified)
     return None if response is None else public(response, found)
 
 
