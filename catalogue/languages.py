@@ -19,6 +19,11 @@ def chinese_page() -> bool:
     return translation.get_language().startswith("zh")
 
 
+def page_language() -> str:
+    """The lang tag of the page being rendered: of the words it writes itself."""
+    return ZH if chinese_page() else EN
+
+
 def english_first(en: str) -> bool:
     """Whether this English text comes before its Chinese one on the page being rendered:
     on an English page, when there is an English text."""
