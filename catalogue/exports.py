@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 
 from .models import english_provenance
-from .querysets import ROW_FIELDS, standards_for_list
+from .querysets import ROW_FIELDS
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 COLUMNS = [
@@ -59,8 +59,8 @@ def _rows(queryset, request) -> Iterator[dict]:
                     "occupation_id", "position", "text_zh"
                 ),
             ),
-            standards_for_list(),
         )
+        .with_standard_titles()
     )
     for o in queryset.iterator(chunk_size=CHUNK):
         code = o.code or ""

@@ -3,8 +3,6 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -18,19 +16,19 @@ from .exports import export_response, table_csv_response
 from .filters import OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
-from .models import Announcement, Figure, MajorGroup, Occupation, Quote, SkillStandard, Source
-from .querysets import (
-    RowsByKey,
-    attach_standard_outlines,
-    autocomplete,
-    classification_tree,
-    record_parts,
-    translation_counts,
-    visible_occupations,
-)
+from .models import Announcement, Figure, Occupation, SkillStandard, Source
+from .querysets import RowsByKey
 from .search.query import parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
+from .selectors import (
+    attach_standard_outlines,
+    autocomplete,
+    catalogue_summary,
+    classification_tree,
+    record_parts,
+    translation_counts,
+)
 from .seo import occupation_json_ld
 from .standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
@@ -45,33 +43,17 @@ class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs):
-        visible = Occupation.objects.visible_to(self.request.user)
-        # One pass over the occupations (the status-and-code index) counts each major group, by
-        # the first character of the code, and, with the uncoded ones, the whole catalogue.
-        per_major = dict(
-            visible.order_by()
-            .annotate(major=Substr("code", 1, 1))
-            .values("major")
-            .annotate(n=Count("pk"))
-            .values_list("major", "n")
-        )
-        # Occupations proposed in a public consultation are not counted as occupations; they
-        # are among the few uncoded rows, so this reads only those.
-        proposed = visible.filter(code=None, kind=Occupation.Kind.PROPOSED).count()
-        major_groups = list(MajorGroup.objects.order_by("code"))
-        for group in major_groups:
-            group.occupation_count = per_major.get(group.code, 0)
+        user = self.request.user
+        major_groups, occupation_count = catalogue_summary(user)
         return super().get_context_data(
             major_groups=major_groups,
-            occupation_count=sum(per_major.values()) - proposed,
-            announcements=Announcement.objects.annotate(
-                occupation_count=Count("occupations", filter=Q(occupations__in=visible))
-            ).order_by("-date", "-batch_number")[:5],
-            figures=Figure.objects.filter(featured=True)
-            .select_related("source")
-            .order_by("source__key", "position")[:4],
+            occupation_count=occupation_count,
+            announcements=Announcement.objects.with_occupation_counts(
+                Occupation.objects.visible_to(user)
+            ).newest_first()[:5],
+            figures=Figure.objects.featured()[:4],
             # The hint on importing the reference data, until something has been imported.
-            seed_only=not Occupation.objects.filter(imported_at__isnull=False).exists(),
+            seed_only=not Occupation.objects.imported().exists(),
             **kwargs,
         )
 
@@ -256,9 +238,7 @@ class AnnouncementListView(ListView):
     context_object_name = "announcements"
 
     def get_queryset(self):
-        return Announcement.objects.order_by("-date", "-batch_number").prefetch_related(
-            visible_occupations(self.request.user)
-        )
+        return Announcement.objects.timeline(self.request.user)
 
 
 class AnnouncementDetailView(DetailView):
@@ -268,9 +248,7 @@ class AnnouncementDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Announcement.objects.select_related("source").prefetch_related(
-            visible_occupations(self.request.user)
-        )
+        return Announcement.objects.for_page(self.request.user)
 
 
 class SourceDetailView(DetailView):
@@ -280,13 +258,7 @@ class SourceDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        user = self.request.user
-        return Source.objects.prefetch_related(
-            Prefetch("quote_set", queryset=Quote.objects.order_by("position")),
-            visible_occupations(user, "quote_set__occupations"),
-            Prefetch("figure_set", queryset=Figure.objects.order_by("position")),
-            visible_occupations(user, "figure_set__occupations"),
-        )
+        return Source.objects.for_page(self.request.user)
 
 
 def page_not_found(request, exception):
