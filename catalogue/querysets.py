@@ -82,6 +82,7 @@ class OccupationQuerySet(models.QuerySet):
     def for_detail(self, user=None):
         """Everything the detail page shows, in a fixed number of queries."""
         from .models import AlternateTitle, Figure, JobType, OccupationTask, Quote, SkillStandard
+        from .standards import with_outline
 
         related = self.model.objects.all() if user is None else self.model.objects.visible_to(user)
         return self.select_related(
@@ -102,10 +103,11 @@ class OccupationQuerySet(models.QuerySet):
                 "figures",
                 queryset=Figure.objects.select_related("source").order_by("source", "position"),
             ),
+            # The outline comes with the standards, so a standard costs no query of its own.
             Prefetch(
                 "skill_standards",
-                queryset=SkillStandard.objects.select_related(
-                    "source", "text_source", "weights_source"
+                queryset=with_outline(
+                    SkillStandard.objects.select_related("source", "text_source", "weights_source")
                 ),
             ),
         )
@@ -246,8 +248,8 @@ def _distinct_sources(rows) -> list:
 
 def attach_standard_outlines(occupation) -> None:
     """Attach its standards' levels, weights and outlines to an occupation from for_detail(),
-    in five queries however many there are, none when it has no standard; and what the page
-    shows of each (catalogue.standards.prepare_standard)."""
+    which fetched them with the standards (no query); and what the page shows of each
+    (catalogue.standards.prepare_standard)."""
     from .standards import attach_outlines, prepare_standard
 
     standards = occupation.skill_standards.all()
