@@ -4,6 +4,7 @@ outlines, the weight table as a level × function grid, its chart, and levels si
 One home for these, so the occupation page, the compare page and the API build them alike.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import F
@@ -15,7 +16,20 @@ from .charts import PALETTE, Part, stacked_bar_chart
 def with_outline(standards):
     """Standards with their levels, weight rows and function → work content → requirement
     outline in one JSON column (``outline``): the whole outline in the standards' own query."""
+    from django.db.models import JSONField
+    from django.db.models.expressions import RawSQL
+
+    sql, params = _outline_sql()
+    # One JSON value, decoded by its field, rather than an array of JSON texts.
+    return standards.annotate(outline=RawSQL(f"TO_JSONB({sql})", params, JSONField()))
+
+
+@functools.cache
+def _outline_sql() -> tuple[str, tuple]:
+    """with_outline()'s column as SQL, built from the models once per process: building and
+    compiling its four nested subqueries took longer than PostgreSQL took to run them."""
     from django.contrib.postgres.expressions import ArraySubquery
+    from django.db import connection
     from django.db.models import OuterRef
     from django.db.models.functions import JSONObject
 
@@ -23,6 +37,7 @@ def with_outline(standards):
         FunctionWeight,
         OccupationalFunction,
         Requirement,
+        SkillStandard,
         StandardLevel,
         WorkContent,
     )
@@ -46,7 +61,12 @@ def with_outline(standards):
         weights=rows(FunctionWeight, "level", in_order),
         functions=functions,
     )
-    return standards.annotate(outline=levels)
+    # Resolved against a query on the standards' table, whose rows its OuterRef names.
+    query = SkillStandard.objects.all().query
+    sql, params = query.get_compiler(connection=connection).compile(
+        levels.resolve_expression(query)
+    )
+    return sql, tuple(params)
 
 
 def _attnames(model) -> list[str]:
