@@ -40,7 +40,8 @@ from bench.common import (
 from bench.search import AUTOCOMPLETE, FACETED, SCENARIOS, list_path
 
 RESULTS = ROOT / "bench" / "results"
-SQLITE = RESULTS / f"{BENCH_DATABASE}.db"
+# Datasette names a database after its file: catalogue.db, in a folder for each bench database.
+SQLITE = RESULTS / BENCH_DATABASE / "catalogue.db"
 # How many records the detail scenario cycles through, evenly spread, the same on both sides.
 DETAIL_RECORDS = 2_000
 COLUMNS = [
@@ -65,7 +66,7 @@ def export_to_sqlite(url: str, count: int) -> None:
 
     if SQLITE.exists() and sqlite_utils.Database(SQLITE)["occupations"].count == count:
         return
-    RESULTS.mkdir(exist_ok=True)
+    SQLITE.parent.mkdir(parents=True, exist_ok=True)
     SQLITE.unlink(missing_ok=True)
     db = sqlite_utils.Database(SQLITE)
     with psycopg.connect(url) as conn, conn.cursor(name="export") as cursor:
