@@ -55,11 +55,16 @@ def prepare(env: dict) -> None:
     subprocess.run([*MANAGE, "collectstatic", "--no-input", "-v0"], env=env, check=True)
 
 
+# The benchmarks' database; BENCH_DATABASE names another, to keep two catalogues side by side.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "catalogue_bench")
+
+
 def synthetic_catalogue(count: int) -> dict:
-    """The production environment for `catalogue_bench`, holding `count` synthetic occupations
-    (generated once and kept), with Django set up in this process against it."""
+    """The production environment for BENCH_DATABASE (`catalogue_bench` unless set), holding
+    `count` synthetic occupations (generated once and kept), with Django set up in this process
+    against it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    url = database_url("catalogue_bench")
+    url = database_url(BENCH_DATABASE)
     os.environ["DATABASE_URL"] = url
     env = production_env(url)
     prepare(env)
@@ -69,7 +74,7 @@ def synthetic_catalogue(count: int) -> dict:
     from catalogue.models import Occupation
 
     if Occupation.objects.count() != count:
-        print(f"generating {count} synthetic occupations (once; kept in catalogue_bench)…")
+        print(f"generating {count} synthetic occupations (once; kept in {BENCH_DATABASE})…")
         subprocess.run(
             [*MANAGE, "generate_synthetic_catalogue", "--count", str(count), "--replace"],
             env=env,

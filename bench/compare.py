@@ -1,11 +1,12 @@
 """The catalogue beside Datasette on the same 100,000 occupations, under the same load.
 
-    .venv/bin/python bench/compare.py [--seconds 15] [--connections 8]
+    .venv/bin/python bench/compare.py [--seconds 15] [--connections 8] [--scenarios detail]
 
 Needs wrk (apt-get install wrk) and the bench dependency group (datasette, sqlite-utils:
-`make bench` installs it). Uses the synthetic catalogue in `catalogue_bench` (made once by
-bench/search.py or here), exports it to SQLite with a full-text index (FTS5, trigram tokenizer,
-so that Chinese matches inside words as it does here) into bench/results/, and serves:
+`make bench` installs it). Uses the synthetic catalogue in `catalogue_bench` (or the database
+BENCH_DATABASE names; made once by bench/search.py or here), exports it to SQLite with a
+full-text index (FTS5, trigram tokenizer, so that Chinese matches inside words as it does here)
+into bench/results/, and serves:
 
 - the catalogue with gunicorn, production settings, 2 workers × 2 threads (a 2-core machine);
 - Datasette, one process, as `datasette serve` runs it.
@@ -13,7 +14,9 @@ so that Chinese matches inside words as it does here) into bench/results/, and s
 wrk loads each in turn from its own process on loopback, for each scenario, and the script
 prints requests/s and p50/p95/p99 side by side with the ratio, then each server's peak memory.
 Rate limits are off for the run. The catalogue's page cache is on, as deployed: each scenario
-cycles through a handful of queries, as real traffic repeats popular ones.
+cycles through a handful of queries, as real traffic repeats popular ones. The detail scenario
+cycles through 2,000 distinct records on both sides, the same rows, so that it measures the long
+tail of records rather than a cache. `--scenarios detail,home` runs only those.
 """
 
 import argparse
@@ -25,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
+    BENCH_DATABASE,
     ROOT,
     free_port,
     gunicorn,
@@ -36,7 +40,10 @@ from bench.common import (
 from bench.search import AUTOCOMPLETE, FACETED, SCENARIOS, list_path
 
 RESULTS = ROOT / "bench" / "results"
-SQLITE = RESULTS / "catalogue.db"
+# Datasette names a database after its file: catalogue.db, in a folder for each bench database.
+SQLITE = RESULTS / BENCH_DATABASE / "catalogue.db"
+# How many records the detail scenario cycles through, evenly spread, the same on both sides.
+DETAIL_RECORDS = 2_000
 COLUMNS = [
     "id",
     "slug",
@@ -59,7 +66,7 @@ def export_to_sqlite(url: str, count: int) -> None:
 
     if SQLITE.exists() and sqlite_utils.Database(SQLITE)["occupations"].count == count:
         return
-    RESULTS.mkdir(exist_ok=True)
+    SQLITE.parent.mkdir(parents=True, exist_ok=True)
     SQLITE.unlink(missing_ok=True)
     db = sqlite_utils.Database(SQLITE)
     with psycopg.connect(url) as conn, conn.cursor(name="export") as cursor:
@@ -74,7 +81,7 @@ def export_to_sqlite(url: str, count: int) -> None:
     db.vacuum()
 
 
-def datasette_paths() -> dict[str, list[str]]:
+def datasette_paths(ids: list[int]) -> dict[str, list[str]]:
     def search(query):
         from urllib.parse import urlencode
 
@@ -87,7 +94,7 @@ def datasette_paths() -> dict[str, list[str]]:
         "/catalogue/occupations?major=4&is_digital=1&_facet=major&_facet=is_green&_size=25",
         "/catalogue/occupations?is_green=1&_facet=major&_facet=is_digital&_size=25",
     ]
-    paths["detail"] = [f"/catalogue/occupations/{n}" for n in range(1, 100_000, 4999)]
+    paths["detail"] = [f"/catalogue/occupations/{n}" for n in ids]
     paths["API list"] = [
         p.replace("/catalogue/occupations?", "/catalogue/occupations.json?")
         for p in paths["English"]
@@ -149,15 +156,29 @@ def main():
     parser.add_argument("--seconds", type=int, default=15, help="per scenario and server")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument(
+        "--scenarios", help="comma-separated names of the scenarios to run (default: all)"
+    )
     args = parser.parse_args()
 
     env = synthetic_catalogue(args.count)
     from catalogue.models import Occupation
 
-    slugs = list(Occupation.objects.order_by("pk").values_list("slug", flat=True)[::4999])
+    step = max(1, args.count // DETAIL_RECORDS)
+    records = list(Occupation.objects.order_by("pk").values_list("pk", "slug")[::step])
     export_to_sqlite(env["DATABASE_URL"], args.count)
 
-    ours, theirs = app_paths(slugs), datasette_paths()
+    ours = app_paths([slug for _, slug in records])
+    theirs = datasette_paths([pk for pk, _ in records])
+    if args.scenarios:
+        chosen = [name.strip() for name in args.scenarios.split(",")]
+        unknown = set(chosen) - set(ours)
+        if unknown:
+            parser.error(
+                f"unknown scenarios: {', '.join(sorted(unknown))}; known: {', '.join(ours)}"
+            )
+        ours = {name: ours[name] for name in chosen}
+        theirs = {name: theirs[name] for name in chosen}
     results = {}
     # Without the page cache first (every request rendered and queried), then as deployed.
     for cached in ("false", "true"):

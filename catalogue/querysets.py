@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, ExtractYear, Substr, Upper
 
 from .search.query import ParsedQuery, parse
+from .standards import with_outline
 
 # What every list of occupations shows of each: the page, the API and the downloads.
 ROW_FIELDS = [
@@ -171,10 +172,11 @@ class OccupationQuerySet(models.QuerySet):
                 "figures",
                 queryset=Figure.objects.select_related("source").order_by("source", "position"),
             ),
+            # The outline comes with the standards, so a standard costs no query of its own.
             Prefetch(
                 "skill_standards",
-                queryset=SkillStandard.objects.select_related(
-                    "source", "text_source", "weights_source"
+                queryset=with_outline(
+                    SkillStandard.objects.select_related("source", "text_source", "weights_source")
                 ),
             ),
         )

@@ -51,8 +51,8 @@ def _distinct_sources(rows) -> list:
 
 def attach_standard_outlines(occupation) -> None:
     """Attach its standards' levels, weights and outlines to an occupation from for_detail(),
-    in five queries however many there are, none when it has no standard; and what the page
-    shows of each (catalogue.standards.prepare_standard)."""
+    which fetched them with the standards (no query); and what the page shows of each
+    (catalogue.standards.prepare_standard)."""
     standards = occupation.skill_standards.all()
     attach_outlines(standards)
     for standard in standards:

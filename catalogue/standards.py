@@ -4,18 +4,84 @@ outlines, the weight table as a level × function grid, its chart, and levels si
 One home for these, so the occupation page, the compare page and the API build them alike.
 """
 
-from collections import defaultdict
+import functools
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .charts import PALETTE, Part, stacked_bar_chart
 
 
+def with_outline(standards):
+    """Standards with their levels, weight rows and function → work content → requirement
+    outline in one JSON column (``outline``): the whole outline in the standards' own query."""
+    from django.db.models import JSONField
+    from django.db.models.expressions import RawSQL
+
+    sql, params = _outline_sql()
+    # One JSON value, decoded by its field, rather than an array of JSON texts.
+    return standards.annotate(outline=RawSQL(f"TO_JSONB({sql})", params, JSONField()))
+
+
+@functools.cache
+def _outline_sql() -> tuple[str, tuple]:
+    """with_outline()'s column as SQL, built from the models once per process: building and
+    compiling its four nested subqueries took longer than PostgreSQL took to run them."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db import connection
+    from django.db.models import OuterRef
+    from django.db.models.functions import JSONObject
+
+    from .models import (
+        FunctionWeight,
+        OccupationalFunction,
+        Requirement,
+        SkillStandard,
+        StandardLevel,
+        WorkContent,
+    )
+
+    def rows(model, parent, order, **nested):
+        fields = {name: F(name) for name in _attnames(model)}
+        return ArraySubquery(
+            model.objects.filter(**{parent: OuterRef("pk")})
+            .order_by(*order)
+            .values(json=JSONObject(**fields, **nested))
+        )
+
+    in_order = ["position", "id"]
+    requirements = rows(Requirement, "work_content", ["kind", *in_order])
+    contents = rows(WorkContent, "function", in_order, requirements=requirements)
+    functions = rows(OccupationalFunction, "level", in_order, contents=contents)
+    levels = rows(
+        StandardLevel,
+        "standard",
+        ["scheme", "rank"],
+        weights=rows(FunctionWeight, "level", in_order),
+        functions=functions,
+    )
+    # Resolved against a query on the standards' table, whose rows its OuterRef names.
+    query = SkillStandard.objects.all().query
+    sql, params = query.get_compiler(connection=connection).compile(
+        levels.resolve_expression(query)
+    )
+    return sql, tuple(params)
+
+
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _from_json(model, row: dict):
+    names = _attnames(model)
+    return model.from_db(None, names, [row[name] for name in names])
+
+
 def attach_outlines(standards) -> None:
     """Give each standard its levels, each level its weight rows and its function → work
-    content → requirement outline, in five queries however many there are, none without
-    standards (nested prefetches would skip queries for empty branches and grow with depth).
+    content → requirement outline: from with_outline()'s column when the standards came with
+    it, otherwise in one query for all of them (none without standards).
 
     Sets on each standard ``outline_levels``; on each level ``weight_rows``,
     ``outline_functions``; on each function ``outline_contents``; on each work content
@@ -25,45 +91,38 @@ def attach_outlines(standards) -> None:
         FunctionWeight,
         OccupationalFunction,
         Requirement,
+        SkillStandard,
         StandardLevel,
         WorkContent,
     )
 
     standards = list(standards)
-    if not standards:
-        return
-    ids = [s.pk for s in standards]
-
-    def children(queryset, parent_attr):
-        grouped = defaultdict(list)
-        for row in queryset:
-            grouped[getattr(row, parent_attr)].append(row)
-        return grouped
-
-    levels = children(StandardLevel.objects.filter(standard_id__in=ids), "standard_id")
-    weights = children(FunctionWeight.objects.filter(level__standard_id__in=ids), "level_id")
-    functions = children(
-        OccupationalFunction.objects.filter(level__standard_id__in=ids), "level_id"
-    )
-    contents = children(
-        WorkContent.objects.filter(function__level__standard_id__in=ids), "function_id"
-    )
-    requirements = children(
-        Requirement.objects.filter(work_content__function__level__standard_id__in=ids),
-        "work_content_id",
-    )
+    missing = [s.pk for s in standards if not hasattr(s, "outline")]
+    if missing:
+        outlines = dict(
+            with_outline(SkillStandard.objects.filter(pk__in=missing)).values_list("pk", "outline")
+        )
+        for standard in standards:
+            if standard.pk in outlines:
+                standard.outline = outlines[standard.pk]
     for standard in standards:
-        standard.outline_levels = levels[standard.pk]
-        for level in standard.outline_levels:
+        standard.outline_levels = []
+        for level_row in standard.outline:
+            level = _from_json(StandardLevel, level_row)
             level.standard = standard
-            level.weight_rows = weights[level.pk]
-            level.outline_functions = functions[level.pk]
-            for function in level.outline_functions:
-                function.outline_contents = contents[function.pk]
-                for content in function.outline_contents:
-                    items = requirements[content.pk]
+            level.weight_rows = [_from_json(FunctionWeight, w) for w in level_row["weights"]]
+            level.outline_functions = []
+            for function_row in level_row["functions"]:
+                function = _from_json(OccupationalFunction, function_row)
+                function.outline_contents = []
+                for content_row in function_row["contents"]:
+                    content = _from_json(WorkContent, content_row)
+                    items = [_from_json(Requirement, r) for r in content_row["requirements"]]
                     content.skill_requirements = [r for r in items if r.kind == "skill"]
                     content.knowledge_requirements = [r for r in items if r.kind == "knowledge"]
+                    function.outline_contents.append(content)
+                level.outline_functions.append(function)
+            standard.outline_levels.append(level)
 
 
 def weighted_levels(standard) -> list:

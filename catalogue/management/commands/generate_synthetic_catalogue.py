@@ -1,5 +1,22 @@
 """A deterministic synthetic catalogue for benchmarks: realistic Chinese and English names and
-definitions built from the vocabulary of real occupation names, with skill standards and quotes.
+definitions built from the vocabulary of real occupation names, and the parts a real record's page
+carries, so that a page is measured with what real pages hold.
+
+Every occupation has main tasks (3 to 10, about 6.5 on average; the real catalogue has 10,567
+for 1,624 of its 1,671 occupations, 6.5 each), other titles (1 to 4: a curated title and titles
+used in job ads; the real one has 1,643 job-ad titles on 413 occupations) and job types (1 to 3;
+the real one has 70 on 37 occupations). Every occupation has each part, more than the real data,
+so that every detail page renders every section.
+
+Skill standards follow the real shares (data/README.md; counted from data/ files):
+- 37.4 % of occupations have a standard with an issue date and a document number (624 of 1,671);
+- 24.5 % have weight tables (410 of 1,671): five levels, 4 or 5 functions each, summing to 100
+  (the real tables average 4.6 levels and 4.4 functions a level);
+- 0.24 % have a full five-level outline (4 of 1,671: cn_skill_standard_requirements.csv holds
+  the 工作要求 of four standards), at least one occupation in any catalogue: 4 functions a level,
+  2 work contents a function, 3 skill and 3 knowledge requirements a work content (240 items;
+  the real four average 280).
+Standards with an outline have weights too; those with weights have a date and number.
 
 Never run against a real catalogue: it refuses unless the catalogue is empty or --replace is given.
 """
@@ -12,11 +29,15 @@ from django.db import connection, transaction
 
 from catalogue.management import unbounded_statements
 from catalogue.models import (
+    AlternateTitle,
+    FunctionWeight,
+    JobType,
     MajorGroup,
     MiddleGroup,
     MinorGroup,
     Occupation,
     OccupationalFunction,
+    OccupationTask,
     Quote,
     Requirement,
     SkillStandard,
@@ -113,7 +134,11 @@ ACTIVITIES = [
     ("客户服务", "customer service"),
     ("项目管理", "project management"),
 ]
-LEVELS = [5, 3, 1]
+LEVELS = [5, 4, 3, 2, 1]
+# Shares of the real catalogue (see the docstring).
+STANDARDS = 624 / 1671
+WEIGHTS = 410 / 1671
+OUTLINES = 4 / 1671
 
 
 class Command(BaseCommand):
@@ -122,11 +147,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--standards", type=float, default=0.02, help="Share with a standard.")
+        parser.add_argument(
+            "--standards", type=float, default=STANDARDS, help="Share with a standard."
+        )
+        parser.add_argument(
+            "--weights", type=float, default=WEIGHTS, help="Share with weight tables."
+        )
+        parser.add_argument(
+            "--outlines", type=float, default=OUTLINES, help="Share with a five-level outline."
+        )
         parser.add_argument("--quotes", type=float, default=0.01, help="Share with a quote.")
         parser.add_argument("--replace", action="store_true", help="Delete the catalogue first.")
 
-    def handle(self, *args, count, seed, standards, quotes, replace, **options):
+    def handle(self, *args, count, seed, standards, weights, outlines, quotes, replace, **options):
         unbounded_statements()
         if Occupation.objects.exists() and not replace:
             raise CommandError("The catalogue is not empty; use --replace to delete it first.")
@@ -137,7 +170,8 @@ class Command(BaseCommand):
                 self._delete()
             minors = self._groups(count)
             occupations = self._occupations(rng, count, minors)
-            self._standards(rng, occupations, standards)
+            self._record_parts(rng, occupations)
+            self._standards(rng, occupations, standards, weights, outlines)
             self._quotes(rng, occupations, quotes)
             refresh_search_documents()
             words = rebuild_vocabulary()
@@ -152,7 +186,15 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             tables = [
                 model._meta.db_table
-                for model in (Occupation, MajorGroup, MiddleGroup, MinorGroup, Quote, Source)
+                for model in (
+                    Occupation,
+                    MajorGroup,
+                    MiddleGroup,
+                    MinorGroup,
+                    Quote,
+                    Source,
+                    SkillStandard,
+                )
             ]
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
 
@@ -216,8 +258,82 @@ class Command(BaseCommand):
             obj.refresh_derived_fields()
         return Occupation.objects.bulk_create(objs, batch_size=5000)
 
-    def _standards(self, rng, occupations, share):
-        chosen = [o for o in occupations if rng.random() < share]
+    def _record_parts(self, rng, occupations):
+        """Tasks, other titles and job types on every occupation, each part with its source."""
+        tasks, job_ads, job_types = (
+            Source.objects.create(key=f"synthetic-{key}", kind=Source.Kind.DATASET, title=title)
+            for key, title in [
+                ("tasks", "Synthetic main tasks (benchmark data)"),
+                ("job-ads", "Synthetic job-ad titles (benchmark data)"),
+                ("job-types", "Synthetic job types (benchmark data)"),
+            ]
+        )
+        task_rows, title_rows, job_type_rows = [], [], []
+        for o in occupations:
+            for p, ((a, b), (d, e)) in enumerate(
+                zip(
+                    rng.choices(ACTIVITIES, k=rng.randint(3, 10)),
+                    rng.choices(DOMAINS, k=10),
+                    strict=False,
+                ),
+                start=1,
+            ):
+                task_rows.append(
+                    OccupationTask(
+                        occupation=o,
+                        position=p,
+                        text_zh=f"负责{d}领域的{a}工作，制定方案并组织实施。",
+                        text_en=f"Carries out {b} work in {e}, plans it and sees it through.",
+                        source=tasks,
+                        source_record=o.pk,
+                    )
+                )
+            title_rows.append(
+                AlternateTitle(occupation=o, title=f"{o.name_zh}（曾用名）", language="zh-Hans")
+            )
+            for role_zh, _ in rng.sample(ROLES, rng.randint(0, 3)):
+                title_rows.append(
+                    AlternateTitle(
+                        occupation=o,
+                        title=f"{o.name_zh[:2]}{role_zh}",
+                        language="zh-Hans",
+                        kind=AlternateTitle.Kind.JOB_AD,
+                        source=job_ads,
+                    )
+                )
+            for p, ((d, e), (role_zh, role_en)) in enumerate(
+                list(zip(rng.sample(DOMAINS, 3), rng.sample(ROLES, 3), strict=True))[
+                    : rng.randint(1, 3)
+                ]
+            ):
+                job_type_rows.append(
+                    JobType(
+                        occupation=o,
+                        position=p,
+                        name_zh=f"{d}{role_zh}",
+                        name_en=f"{e} {role_en}".capitalize(),
+                        announced_in="人社厅发〔2024〕1号",
+                        source=job_types,
+                    )
+                )
+        OccupationTask.objects.bulk_create(task_rows, batch_size=5000)
+        # Job-ad titles made from a prefix may repeat within an occupation: keep the first.
+        AlternateTitle.objects.bulk_create(title_rows, batch_size=5000, ignore_conflicts=True)
+        JobType.objects.bulk_create(job_type_rows, batch_size=5000)
+
+    def _standards(self, rng, occupations, standards_share, weights_share, outlines_share):
+        """Standards, weights and outlines on shares of the occupations, each a subset of the
+        one before: an outline's standard has weights, a weighted one a date and number."""
+        count = len(occupations)
+        shuffled = rng.sample(occupations, count)
+        with_standard = shuffled[: round(standards_share * count)]
+        with_weights = round(weights_share * count)
+        with_outline = max(1, round(outlines_share * count)) if outlines_share else 0
+        source = Source.objects.create(
+            key="synthetic-standards",
+            kind=Source.Kind.DATASET,
+            title="Synthetic skill standards (benchmark data)",
+        )
         standards = SkillStandard.objects.bulk_create(
             [
                 SkillStandard(
@@ -225,30 +341,67 @@ class Command(BaseCommand):
                     occupation=o,
                     title=f"国家职业技能标准 {o.name_zh}",
                     edition="合成",
+                    code_in_standard=o.code,
+                    issued_on=f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-15",
+                    document_number=f"人社厅发〔20{rng.randint(15, 25)}〕{rng.randint(1, 150)}号",
+                    match_method=SkillStandard.Match.EXACT,
+                    source=source,
+                    weights_source=source if n < with_weights else None,
+                    text_source=source if n < with_outline else None,
                 )
-                for o in chosen
+                for n, o in enumerate(with_standard)
             ],
             batch_size=5000,
         )
         levels = StandardLevel.objects.bulk_create(
-            [StandardLevel(standard=s, level=level) for s in standards for level in LEVELS],
+            [
+                StandardLevel(
+                    standard=s,
+                    level=level,
+                    content_status=StandardLevel.Content.EXTRACTED if n < with_outline else "",
+                )
+                for n, s in enumerate(standards[:with_weights])
+                for level in LEVELS
+            ],
             batch_size=5000,
         )
+        weights = []
+        for level in levels:
+            functions = rng.sample(ACTIVITIES, rng.randint(4, 5))
+            shares = [rng.randint(1, 4) for _ in functions]
+            pcts = [100 * share // sum(shares) for share in shares]
+            pcts[0] += 100 - sum(pcts)
+            weights += [
+                FunctionWeight(
+                    level=level, position=p, function_zh=zh, function_en=en, weight_pct=w
+                )
+                for p, ((zh, en), w) in enumerate(zip(functions, pcts, strict=True))
+            ]
+        FunctionWeight.objects.bulk_create(weights, batch_size=5000)
+        outlined = {s.pk for s in standards[:with_outline]}
+        self._outlines(rng, [lv for lv in levels if lv.standard.pk in outlined])
+
+    def _outlines(self, rng, levels):
         functions = OccupationalFunction.objects.bulk_create(
             [
-                OccupationalFunction(level=level, position=p, name_zh=rng.choice(ACTIVITIES)[0])
+                OccupationalFunction(
+                    level=level, position=p, number=str(p), name_zh=zh, name_en=en.capitalize()
+                )
                 for level in levels
-                for p in range(2)
+                for p, (zh, en) in enumerate(rng.sample(ACTIVITIES, 4), start=1)
             ],
             batch_size=5000,
         )
         contents = WorkContent.objects.bulk_create(
             [
                 WorkContent(
-                    function=f, position=p, name_zh=f"{f.name_zh}{rng.choice(ACTIVITIES)[0]}"
+                    function=f,
+                    position=p,
+                    number=f"{f.number}.{p}",
+                    name_zh=f"{f.name_zh}{rng.choice(ACTIVITIES)[0]}",
                 )
                 for f in functions
-                for p in range(2)
+                for p in range(1, 3)
             ],
             batch_size=5000,
         )
@@ -258,12 +411,13 @@ class Command(BaseCommand):
                     work_content=c,
                     kind=kind,
                     position=p,
+                    number=f"{c.number}.{p}",
                     text_zh=f"能够{c.name_zh}，掌握{rng.choice(DOMAINS)[0]}{rng.choice(ACTIVITIES)[0]}方法",
                     text_en=f"Can carry out {rng.choice(ACTIVITIES)[1]} using {rng.choice(DOMAINS)[1]} methods",
                 )
                 for c in contents
                 for kind in ("skill", "knowledge")
-                for p in range(2)
+                for p in range(1, 4)
             ],
             batch_size=5000,
         )
