@@ -7,11 +7,10 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from . import codes
+from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE
 from .languages import chinese_page
 from .models import (
-    MAJOR_CODE_RE,
-    MIDDLE_CODE_RE,
-    MINOR_CODE_RE,
     Announcement,
     MajorGroup,
     MiddleGroup,
@@ -178,7 +177,7 @@ class OccupationFilter(django_filters.FilterSet):
         return queryset.matching(self.parsed)
 
     def filter_code_prefix(self, queryset, name, value):
-        return queryset.filter(code__startswith=f"{value}-")
+        return queryset.filter(codes.under(value))
 
     def filter_flag(self, queryset, name, value):
         return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
@@ -274,7 +273,7 @@ class OccupationFilter(django_filters.FilterSet):
                     **names,
                 }
                 for value, label, names in self._choices(facet)
-                if (not parent or value.startswith(f"{active[parent]}-"))
+                if (not parent or codes.is_under(value, active[parent]))
                 and (counts[facet].get(value) or active[facet] == value)
             ]
             facets.append(
@@ -289,9 +288,7 @@ class OccupationFilter(django_filters.FilterSet):
 
 # Each facet's key, as SQL over the filtered rows (see _grouped_counts).
 GROUP_KEYS = {
-    "major": "LEFT(b.code, 1)",
-    "middle": "LEFT(b.code, 4)",
-    "minor": "LEFT(b.code, 7)",
+    **{level: codes.prefix_sql(level, "b.code") for level in codes.GROUP_LEVELS},
     "digital": "CASE WHEN b.is_digital THEN 'yes' ELSE 'no' END",
     "green": "CASE WHEN b.is_green THEN 'yes' ELSE 'no' END",
     "announcement": "b.announcement_id::text",

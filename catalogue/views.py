@@ -4,7 +4,6 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import codes
 from .api.errors import json_error
 from .exports import export_response, table_csv_response
 from .filters import OccupationFilter
@@ -49,7 +49,7 @@ class HomeView(TemplateView):
         # the first character of the code, and, with the uncoded ones, the whole catalogue.
         per_major = dict(
             visible.order_by()
-            .annotate(major=Substr("code", 1, 1))
+            .annotate(major=codes.prefix_expression("major"))
             .values("major")
             .annotate(n=Count("pk"))
             .values_list("major", "n")

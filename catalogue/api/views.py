@@ -10,12 +10,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalogue.codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE
 from catalogue.exports import EXPORT_FORMATS, export_records, export_response
 from catalogue.filters import BOOLEAN_CHOICES, SORTS, OccupationFilter, level_choices
 from catalogue.models import (
-    MAJOR_CODE_RE,
-    MIDDLE_CODE_RE,
-    MINOR_CODE_RE,
     Announcement,
     Figure,
     Occupation,
