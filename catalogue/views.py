@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import codes
 from .api.errors import json_error
 from .exports import export_response, table_csv_response
+from .facets import facet_counts
 from .filters import OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
@@ -117,8 +118,9 @@ class OccupationListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        facets = self.filterset.facets()
-        self.facets_total = self.filterset.total
+        counted = facet_counts(self.filterset)
+        facets = counted.facets
+        self.facets_total = counted.total
         context = super().get_context_data(**kwargs)
         parsed = self.filterset.parsed
         page = context["page_obj"]
