@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from .facets import facet_counts
 from .filters import OccupationFilter
 from .models import Occupation
-from .querysets import RowsByKey
-from .search.query import ParsedQuery
+from .querysets import RowsByKey, autocomplete
+from .search.query import ParsedQuery, parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
 
@@ -53,6 +53,13 @@ class SearchResults:
     facets: list[dict]
     suggestion: str | None
     snippets: dict  # occupation pk → highlighted snippet, for the page's rows
+
+
+def occupation_autocomplete(*, query: str, user) -> dict:
+    """What the search box's suggestions answer, for the page's endpoint and the API's alike:
+    the query as read and up to eight suggestions ({"query", "results"})."""
+    parsed = parse(query)
+    return {"query": parsed.text, "results": autocomplete(user, parsed)}
 
 
 def occupation_matches(*, params, user) -> OccupationMatches:

@@ -19,14 +19,12 @@ from .middleware import API_PREFIX
 from .models import Announcement, Figure, MajorGroup, Occupation, Quote, SkillStandard, Source
 from .querysets import (
     attach_standard_outlines,
-    autocomplete,
     classification_tree,
     record_parts,
     translation_counts,
     visible_occupations,
 )
-from .search.query import parse
-from .selectors import occupation_matches, occupation_search
+from .selectors import occupation_autocomplete, occupation_matches, occupation_search
 from .seo import occupation_json_ld
 from .standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
@@ -146,9 +144,8 @@ class AutocompleteView(View):
     query_parameters = frozenset({"q"})
 
     def get(self, request):
-        parsed = parse(request.GET.get("q", ""))
-        results = autocomplete(request.user, parsed)
-        response = JsonResponse({"query": parsed.text, "results": results})
+        answer = occupation_autocomplete(query=request.GET.get("q", ""), user=request.user)
+        response = JsonResponse(answer)
         response["Cache-Control"] = "max-age=60"
         return response
 

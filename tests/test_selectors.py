@@ -3,7 +3,12 @@ from django.test import TestCase
 from django.urls import reverse
 
 from catalogue.models import Occupation, SkillStandard, StandardLevel
-from catalogue.selectors import PAGE_SIZE, occupation_matches, occupation_search
+from catalogue.selectors import (
+    PAGE_SIZE,
+    occupation_autocomplete,
+    occupation_matches,
+    occupation_search,
+)
 
 from .helpers import index_for_search
 from .search_corpus import build_competitors
@@ -11,6 +16,8 @@ from .search_corpus import build_competitors
 LIST = reverse("catalogue:occupation-list")
 API_LIST = "/api/v1/occupations/"
 EXPORT = reverse("catalogue:occupation-export", args=["jsonl"])
+AUTOCOMPLETE = reverse("catalogue:occupation-autocomplete")
+API_AUTOCOMPLETE = "/api/v1/autocomplete/"
 
 
 def search(params, page=1, page_size=PAGE_SIZE, user=None):
@@ -124,3 +131,24 @@ class OneSearchForEveryCallerTests(TestCase):
         # keys, two facets' choices; the page's keys and rows, and their skill standards
         with self.assertNumQueries(8):
             occupation_search(matches=matches)
+
+
+class AutocompleteTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        index_for_search()
+
+    def test_the_page_and_the_api_suggest_the_same(self):
+        for query in ["训练", "supp", "rgznxls", "anchor", "4-04", "", "\x00'\""]:
+            with self.subTest(query=query):
+                answer = occupation_autocomplete(query=query, user=AnonymousUser())
+                page = self.client.get(AUTOCOMPLETE, {"q": query}).json()
+                api = self.client.get(API_AUTOCOMPLETE, {"q": query}).json()
+                self.assertEqual(page, answer)
+                self.assertEqual(
+                    [r["url"] for r in api["results"]], [r["url"] for r in page["results"]]
+                )
+                self.assertEqual(api["query"], page["query"])

@@ -23,12 +23,15 @@ from catalogue.models import (
 )
 from catalogue.querysets import (
     attach_standard_outlines,
-    autocomplete,
     classification_tree,
     visible_occupations,
 )
-from catalogue.search.query import parse
-from catalogue.selectors import PAGE_SIZE, occupation_matches, occupation_search
+from catalogue.selectors import (
+    PAGE_SIZE,
+    occupation_autocomplete,
+    occupation_matches,
+    occupation_search,
+)
 from catalogue.standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
 from . import serializers
@@ -382,5 +385,5 @@ class Autocomplete(APIView):
         responses={200: serializers.AutocompleteSerializer},
     )
     def get(self, request):
-        parsed = parse(request.query_params.get("q", ""))
-        return Response({"query": parsed.text, "results": autocomplete(request.user, parsed)})
+        query = request.query_params.get("q", "")
+        return Response(occupation_autocomplete(query=query, user=request.user))
