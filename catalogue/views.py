@@ -41,7 +41,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         visible = Occupation.objects.visible_to(self.request.user)
         # One pass over the occupations (the status-and-code index) counts each major group, by
-        # the first character of the code, and, with the uncoded ones, the whole catalogue.
+        # the major group's prefix of the code, and, with the uncoded ones, the whole catalogue.
         per_major = dict(
             visible.order_by()
             .annotate(major=codes.prefix_expression("major"))
