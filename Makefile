@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# manage.py, like gunicorn, uses the production settings unless told: every target names its own
+# (config.settings.local: DEBUG off, the embedded database unless DATABASE_URL is set).
+MANAGE := DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py
 PORT ?= 8000
 # What running needs; the test and lint tools come with `make test` and `make lint`.
 STAMP := $(VENV)/.installed
@@ -35,11 +38,11 @@ $(DEV_STAMP): $(STAMP)
 	touch $(DEV_STAMP)
 
 $(MO): %.mo: %.po $(STAMP)
-	$(PY) manage.py compiletranslations --verbosity 0
+	$(MANAGE) compiletranslations --verbosity 0
 
 # DEBUG off, as a visitor sees the site: config.settings.local needs no environment variables.
 run: $(STAMP) $(MO)
-	DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
+	PORT=$(PORT) $(MANAGE) serve --port $(PORT)
 
 test: $(DEV_STAMP) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -53,12 +56,12 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 
 seed: $(STAMP)
-	$(PY) manage.py migrate
-	$(PY) manage.py loaddata seed
+	$(MANAGE) migrate
+	$(MANAGE) loaddata seed
 
 import: $(STAMP)
-	$(PY) manage.py migrate
-	$(PY) manage.py import_data
+	$(MANAGE) migrate
+	$(MANAGE) import_data
 
 bench: $(DEV_STAMP)
 	$(PY) -m pip install --quiet . --group bench
@@ -71,7 +74,7 @@ bench: $(DEV_STAMP)
 	$(PY) bench/import_classification.py
 
 superuser: $(STAMP)
-	$(PY) manage.py createsuperuser
+	$(MANAGE) createsuperuser
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .cache $(MO)

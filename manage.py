@@ -4,7 +4,10 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # Like config.wsgi: production unless told otherwise, so that a command run on a server
+    # without a word about settings never gets debug pages or an embedded database. Local
+    # work names its settings (the Makefile does; see README, "Configuration").
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 
 from . import codes
 from .models import english_provenance
-from .querysets import ROW_FIELDS, standards_for_list
+from .querysets import ROW_FIELDS
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 COLUMNS = [
@@ -60,8 +60,8 @@ def _rows(queryset, request) -> Iterator[dict]:
                     "occupation_id", "position", "text_zh"
                 ),
             ),
-            standards_for_list(),
         )
+        .with_standard_titles()
     )
     for o in queryset.iterator(chunk_size=CHUNK):
         # The newest standard (an occupation may have several: editions, job types).

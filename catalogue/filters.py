@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import codes
 from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE
-from .languages import chinese_page
+from .languages import first_name
 from .models import (
     Announcement,
     MajorGroup,
@@ -30,22 +30,15 @@ BOOLEAN_CHOICES = [("yes", _("yes")), ("no", _("no"))]
 
 def level_choices():
     """Level 5 to level 1, then 初级 to 高级 (T1 to T3), named in the page's language."""
-    chinese = chinese_page()
     five = [
-        (str(n), zh if chinese else en)
+        (str(n), first_name(zh, en))
         for n, (zh, en) in sorted(StandardLevel.LEVEL_NAMES.items(), reverse=True)
     ]
     three = [
-        (f"T{n}", zh if chinese else f"{en} (of three levels)")
+        (f"T{n}", first_name(zh, f"{en} (of three levels)"))
         for n, (zh, en) in sorted(StandardLevel.TIER_NAMES.items())
     ]
     return five + three
-
-
-def _page_name(zh: str, en: str) -> str:
-    """The name a label gives in the page's language: the English one on English pages when
-    there is one, else the Chinese."""
-    return en if en and not chinese_page() else zh
 
 
 def _code_choices(model):
@@ -56,7 +49,7 @@ def _code_choices(model):
         return [
             (
                 code,
-                f"{code} {_page_name(zh, en)}",
+                f"{code} {first_name(zh, en)}",
                 {"code": code, "name_zh": zh, "name_en": en, "origin": origin, "review": review},
             )
             for code, zh, en, origin, review in model.objects.order_by("code").values_list(
@@ -78,7 +71,7 @@ def _announcement_choices():
         choices.append(
             (
                 announcement.key,
-                _page_name(announcement.label, english),
+                first_name(announcement.label, english),
                 {"name_zh": announcement.label, "name_en": english},
             )
         )

@@ -7,13 +7,18 @@ only), in one query each, and says where its numbers come from.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .charts import Row, Series, bar_chart
-from .languages import chinese_page, text_origin, translation_label, translation_mark_text
+from .languages import (
+    english_first,
+    first_language,
+    first_name,
+    text_origin,
+    translation_label,
+    translation_mark_text,
+)
 from .models import Announcement, Figure, MajorGroup, Occupation, SkillStandard
 
 DIGITAL = Series(gettext_lazy("digital (S)"), "#5b2a9e", "swatch-s")
@@ -75,23 +80,13 @@ def insight(user, slug: str) -> Insight | None:
     return next((one for one in figures() if one.slug == slug), None)
 
 
-def _english_shown(en: str) -> bool:
-    return bool(en) and not chinese_page()
-
-
-def _name(zh: str, en: str) -> str:
-    """A group or batch name for a chart label: the English one in English when it exists."""
-    return en if _english_shown(en) else zh
-
-
 def _batch_row(announcement, values, **kwargs) -> Row:
+    """A batch's chart row, labelled in the page's language (a Chinese label with its date)."""
     english = announcement.english_label
-    label = _name(announcement.label, english)
-    if not _english_shown(english):
+    label = first_name(announcement.label, english)
+    if not english_first(english):
         label = f"{announcement.date_display or '?'} {label}"
-    return Row(
-        label=label, values=values, lang="en" if _english_shown(english) else "zh-Hans", **kwargs
-    )
+    return Row(label=label, values=values, lang=first_language(english), **kwargs)
 
 
 def _issues(announcement) -> str:
@@ -105,9 +100,7 @@ def _issues(announcement) -> str:
 
 def batches(visible) -> Insight:
     announcements = list(
-        Announcement.objects.annotate(
-            occupation_count=Count("occupations", filter=Q(occupations__in=visible))
-        ).order_by("date", "batch_number")
+        Announcement.objects.with_occupation_counts(visible).order_by("date", "batch_number")
     )
     rows = [_batch_row(a, [a.occupation_count], note=_issues(a)) for a in announcements]
     title = _("New occupations per announcement batch")
@@ -128,28 +121,20 @@ def batches(visible) -> Insight:
 
 
 def groups(visible) -> Insight:
-    path = "middle_groups__minor_groups__occupations"
-    in_view = Q(**{f"{path}__in": visible})
-    majors = list(
-        MajorGroup.objects.annotate(
-            total=Count(path, filter=in_view),
-            digital=Count(path, filter=in_view & Q(**{f"{path}__is_digital": True})),
-            green=Count(path, filter=in_view & Q(**{f"{path}__is_green": True})),
-        ).order_by("code")
-    )
+    majors = list(MajorGroup.objects.with_flag_counts(visible).order_by("code"))
 
     def share(part, whole):
         return (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
 
     rows = []
     for m in majors:
-        english = _english_shown(m.name_en)
+        english = english_first(m.name_en)
         status = translation_label(m.name_en_origin, m.name_en_review) if english else ""
         rows.append(
             Row(
-                label=f"{m.code} {_name(m.name_zh, m.name_en)}",
+                label=f"{m.code} {first_name(m.name_zh, m.name_en)}",
                 values=[share(m.digital, m.total), share(m.green, m.total)],
-                lang="en" if english else "zh-Hans",
+                lang=first_language(m.name_en),
                 mark=translation_mark_text(m.name_en_review) if status else "",
                 extra={"mark_label": status},
             )
@@ -202,26 +187,8 @@ def groups(visible) -> Insight:
 
 
 def standards(visible) -> Insight:
-    in_view = Q(occupations__in=visible)
     announcements = list(
-        Announcement.objects.annotate(
-            total=Count("occupations", filter=in_view, distinct=True),
-            standardised=Count(
-                "occupations",
-                filter=in_view & Q(occupations__skill_standards__isnull=False),
-                distinct=True,
-            ),
-            with_weights=Count(
-                "occupations",
-                filter=in_view & Q(occupations__skill_standards__levels__weights__isnull=False),
-                distinct=True,
-            ),
-            with_levels=Count(
-                "occupations",
-                filter=in_view & Q(occupations__skill_standards__levels__functions__isnull=False),
-                distinct=True,
-            ),
-        ).order_by("date", "batch_number")
+        Announcement.objects.with_standard_coverage(visible).order_by("date", "batch_number")
     )
     rows = [
         _batch_row(a, [a.standardised, a.with_weights, a.with_levels], total=a.total)
@@ -269,16 +236,7 @@ def standards(visible) -> Insight:
 
 
 def standards_per_year(visible) -> Insight:
-    years = list(
-        SkillStandard.objects.filter(Q(occupation__in=visible) | Q(occupation__isnull=True))
-        .annotate(year=ExtractYear("issued_on"))
-        .values("year")
-        .annotate(
-            n=Count("pk"),
-            matched=Count("pk", filter=Q(occupation__isnull=False)),
-        )
-        .order_by(F("year").asc(nulls_last=True))
-    )
+    years = SkillStandard.objects.count_per_year(visible)
     matched = Series(_("of which matched to an occupation"), "#8a4b00", "swatch-w")
     rows = [Row(label=str(y["year"] or _("no date")), values=[y["n"], y["matched"]]) for y in years]
     title = _("National skill standards issued per year")
@@ -306,7 +264,7 @@ def standards_per_year(visible) -> Insight:
 
 
 def figures() -> list[Insight]:
-    every = list(Figure.objects.select_related("source").order_by("source__key", "position"))
+    every = list(Figure.objects.in_source_order())
     headcounts = sorted(
         (f for f in every if f.unit in HEADCOUNT_UNITS), key=lambda f: f.value, reverse=True
     )

@@ -1,8 +1,17 @@
 """Which language a page puts first, and how a translated text's provenance is worded: one
-home for each, so pages, charts and tags say the same."""
+home for each, so pages, charts, filters, tags and the structured data say the same.
+
+On a Chinese page the Chinese text comes first; on an English page the English one, where
+there is one, and the Chinese otherwise.
+"""
 
 from django.utils import translation
 from django.utils.translation import gettext
+
+from .models import ReviewStatus, TextOrigin
+
+# The lang attribute of each text a page shows.
+ZH, EN = "zh-Hans", "en"
 
 
 def chinese_page() -> bool:
@@ -10,11 +19,37 @@ def chinese_page() -> bool:
     return translation.get_language().startswith("zh")
 
 
+def page_language() -> str:
+    """The lang tag of the page being rendered: of the words it writes itself."""
+    return ZH if chinese_page() else EN
+
+
+def english_first(en: str) -> bool:
+    """Whether this English text comes before its Chinese one on the page being rendered:
+    on an English page, when there is an English text."""
+    return bool(en) and not chinese_page()
+
+
+def first_name(zh: str, en: str) -> str:
+    """The name to show first, or alone, for a Chinese name and its English one."""
+    return en if english_first(en) else zh
+
+
+def first_language(en: str) -> str:
+    """The lang tag of first_name(zh, en)."""
+    return EN if english_first(en) else ZH
+
+
+def in_page_order(zh: str, en: str) -> list[tuple[str, str]]:
+    """The texts there are of a Chinese one and its English one, as (lang tag, text), the one
+    that comes first on the page being rendered first."""
+    texts = [(tag, text) for tag, text in [(ZH, zh), (EN, en)] if text]
+    return texts[::-1] if zh and english_first(en) else texts
+
+
 def translation_label(origin: str, review: str) -> str:
     """What a translation's mark says in words, or '' for English that is not the
     catalogue's own translation (a source's, or none)."""
-    from .models import ReviewStatus, TextOrigin
-
     reviewed = review == ReviewStatus.REVIEWED
     if origin == TextOrigin.CURATOR:
         if reviewed:
@@ -29,13 +64,9 @@ def translation_label(origin: str, review: str) -> str:
 
 def translation_mark_text(review: str) -> str:
     """The mark's few visible characters: translated, and ticked once reviewed."""
-    from .models import ReviewStatus
-
     return gettext("tr.") + ("✓" if review == ReviewStatus.REVIEWED else "")
 
 
 def text_origin(origin: str, review: str) -> str:
     """Where an English text comes from, with its review where it is a translation."""
-    from .models import TextOrigin
-
     return translation_label(origin, review) or (TextOrigin(origin).label if origin else "")

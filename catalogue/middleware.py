@@ -1,24 +1,22 @@
-"""What every API answer shares: one language, and Cache-Control on GETs (ETags come from
-ConditionalGetMiddleware)."""
-
-import hashlib
+"""The catalogue's middleware: the API's language, rate limits, and conditional GET with a page
+cache (whose headers catalogue.freshness writes)."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, urlencode
+from django.utils.http import urlencode
 
-from . import ratelimits, versioning
+from . import freshness, ratelimits
 from .clients import client_address
 
 API_PREFIX = "/api/"
-# How long browsers and proxies may reuse a public page without asking again.
-PUBLIC_MAX_AGE = 60
 
 
-class ApiCacheControlMiddleware:
+class ApiMiddleware:
+    """What every API answer shares: one language, and, for the answers that are not the
+    catalogue's data (its schema and docs, its errors), how they may be kept."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -30,9 +28,9 @@ class ApiCacheControlMiddleware:
         response = self.get_response(request)
         if request.method in {"GET", "HEAD"} and request.path.startswith(API_PREFIX):
             if response.status_code < 400:
-                response.setdefault("Cache-Control", "public, max-age=60")
+                freshness.reusable(response)
             else:
-                response.setdefault("Cache-Control", "no-cache")
+                freshness.revalidated(response)
         return response
 
 
@@ -85,17 +83,16 @@ class RateLimitMiddleware:
                 request, "429.html", {"retry_after": retry_after}, status=429, using=None
             )
         response["Retry-After"] = str(retry_after)
-        response["Cache-Control"] = "no-store"
-        return response
+        return freshness.uncacheable(response)
 
 
 class CataloguePageMiddleware:
     """Conditional GET and a page cache for anonymous visitors, both keyed by the catalogue's
     version, which any admin save or import raises.
 
-    Every public GET carries an ETag (version, release, address) and Last-Modified (when the
-    version last changed), so a browser's If-None-Match is answered 304 without rendering
-    anything. Rendered pages are kept in Django's cache under the same key: a change to the
+    Every public GET carries the validators of catalogue.freshness (ETag from the version, the
+    release and the address; Last-Modified from when the version last changed), so a browser's
+    If-None-Match is answered 304 without rendering anything. Rendered pages are kept in Django's cache under the same key: a change to the
     catalogue makes new keys, so nothing is ever stale and nothing needs deleting. Staff, who
     see drafts, are never cached.
     """
@@ -111,40 +108,32 @@ class CataloguePageMiddleware:
         page = getattr(request, "_catalogue_page", None)
         if page is None:
             if request.user.is_authenticated:
-                patch_cache_control(response, private=True, no_cache=True)
+                freshness.private(response)
             return response
-        key, etag, last_modified = page
         if response.status_code != 200 or response.cookies:
             return response
         if getattr(response, "_from_page_cache", False):
             return response
-        response = self.headers(response, etag, last_modified)
+        response = freshness.public(response, page)
         if response.streaming:  # a download: conditional GET as for any page, but not cached
             return response
         if request.method == "GET" and settings.CATALOGUE_PAGE_CACHE:
-            cache.set(key, (response.status_code, list(response.items()), response.content))
+            cache.set(
+                page.cache_key, (response.status_code, list(response.items()), response.content)
+            )
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self.applies(request):
             return None
-        parameters = self.drop_unknown_parameters(request)
-        version = versioning.current()
-        digest = hashlib.sha256(
-            f"{settings.CATALOGUE_RELEASE}|{request.get_host()}|{request.path}?{parameters}".encode()
-        ).hexdigest()[:24]
-        etag = f'"{version.number}-{digest}"'
-        last_modified = (
-            int(version.changed_at.timestamp()) if version.changed_at is not None else None
-        )
-        key = f"page:{version.number}:{digest}"
-        request._catalogue_page = (key, etag, last_modified)
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        page = freshness.validators(request, self.drop_unknown_parameters(request))
+        request._catalogue_page = page
+        not_modified = freshness.not_modified(request, page)
         if not_modified is not None:
-            return self.headers(not_modified, etag, last_modified)
+            return not_modified
         if not settings.CATALOGUE_PAGE_CACHE:
             return None
-        cached = cache.get(key) if request.method == "GET" else None
+        cached = cache.get(page.cache_key) if request.method == "GET" else None
         if cached is None:
             return None
         status, headers, content = cached
@@ -184,12 +173,3 @@ class CataloguePageMiddleware:
             and match.view_name not in self.EXEMPT_VIEWS
             and not request.user.is_authenticated
         )
-
-    @staticmethod
-    def headers(response, etag, last_modified):
-        response["ETag"] = etag
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-        patch_vary_headers(response, ["Cookie"])
-        return response

@@ -16,7 +16,15 @@ from simple_history.models import HistoricalRecords
 
 from . import codes
 from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE, OCCUPATION_CODE_RE
-from .querysets import OccupationQuerySet
+from .querysets import (
+    AnnouncementQuerySet,
+    FigureQuerySet,
+    MajorGroupQuerySet,
+    OccupationQuerySet,
+    PassageQuerySet,
+    SkillStandardQuerySet,
+    SourceQuerySet,
+)
 
 
 def _code_validator(pattern: str, example: str) -> RegexValidator:
@@ -181,7 +189,7 @@ class Revisioned(models.Model):
 # --- Sources ---------------------------------------------------------------------------------
 
 
-class SourceManager(models.Manager):
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -288,6 +296,8 @@ class MajorGroup(ClassificationGroup):
     )
     history = HistoricalRecords()
 
+    objects = GroupManager.from_queryset(MajorGroupQuerySet)()
+
     class Meta(ClassificationGroup.Meta):
         verbose_name = _("major group")
         constraints = _group_constraints("major_group", MAJOR_CODE_RE)
@@ -333,7 +343,7 @@ class MinorGroup(ClassificationGroup):
 # --- Announcements ---------------------------------------------------------------------------
 
 
-class AnnouncementManager(models.Manager):
+class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -829,14 +839,6 @@ class JobType(Revisioned):
 # --- Skill standards -------------------------------------------------------------------------
 
 
-class SkillStandardQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Standards of occupations the user may see; staff see all, unmatched ones too."""
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        return self.filter(occupation__status="published")
-
-
 class SkillStandardManager(models.Manager.from_queryset(SkillStandardQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -1297,12 +1299,12 @@ class CitedPassage(TimeStamped, Revisioned):
     natural_key.dependencies = ["catalogue.source"]
 
 
-class PassageManager(models.Manager):
+class PassageManager(models.Manager.from_queryset(PassageQuerySet)):
     def get_by_natural_key(self, source_key, position):
         return self.get(source__key=source_key, position=position)
 
 
-class FigureManager(models.Manager):
+class FigureManager(models.Manager.from_queryset(FigureQuerySet)):
     def get_by_natural_key(self, source_key, position, counts):
         return self.get(source__key=source_key, position=position, counts=counts)
 

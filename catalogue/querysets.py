@@ -1,6 +1,9 @@
-"""Read logic: every query a view or the admin needs is a method here."""
+"""Read logic: every query a view, the API or the insights need is a method here.
 
-from collections import defaultdict
+catalogue.models imports this module to attach the querysets, so nothing here imports the
+models: a queryset reaches the models it relates to through its own (``self.model``). What
+needs several models at once, and no queryset of its own, is in catalogue.selectors.
+"""
 
 from django.contrib.postgres.search import SearchRank
 from django.db import models
@@ -14,10 +17,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Upper
-from django.utils.translation import gettext_lazy as _
+from django.db.models.functions import Cast, ExtractYear, Upper
 
-from .languages import translation_label
+from . import codes
 from .search.query import ParsedQuery, parse
 
 # What every list of occupations shows of each: the page, the API and the downloads.
@@ -42,6 +44,37 @@ GROUP_PATH = [
     "minor_group__middle_group__major_group",
 ]
 
+# What a list of announcements, sources, quotes or figures shows of each occupation it links.
+# announcement_id too: a prefetch through the announcement matches rows on it.
+LINK_FIELDS = [
+    "code",
+    "slug",
+    "name_zh",
+    "name_en",
+    "name_en_origin",
+    "name_en_review",
+    "name_pinyin",
+    "status",
+    "announcement_id",
+]
+
+
+def related_model(model, path: str):
+    """The model at the end of a path of relations from ``model``: (Source, "quote_set"),
+    (Occupation, "alternate_titles"), (Quote, "occupations")."""
+    for name in path.split("__"):
+        # A reverse relation without a related_name is prefetched as quote_set, queried as quote.
+        model = model._meta.get_field(name.removesuffix("_set")).related_model
+    return model
+
+
+def visible_occupations(model, user, lookup: str = "occupations") -> Prefetch:
+    """Prefetch the occupations behind ``lookup`` (from ``model``) that the user may see, in
+    code order, with what a list of announcements, sources, quotes or figures shows of them."""
+    occupation = related_model(model, lookup)
+    visible = occupation.objects.visible_to(user).only(*LINK_FIELDS)
+    return Prefetch(lookup, queryset=visible.order_by("code", "name_zh"))
+
 
 class OccupationQuerySet(models.QuerySet):
     def published(self):
@@ -59,7 +92,7 @@ class OccupationQuerySet(models.QuerySet):
         the skill standards' titles, dates and document numbers, newest first, in another."""
         return (
             self.select_related("minor_group__middle_group__major_group", "announcement")
-            .prefetch_related(standards_for_list())
+            .with_standard_titles()
             .only(
                 *ROW_FIELDS,
                 "status",
@@ -79,10 +112,47 @@ class OccupationQuerySet(models.QuerySet):
             )
         )
 
+    def with_standard_titles(self):
+        """Prefetch an occupation's standards as lists and downloads show them, newest first."""
+        standard = related_model(self.model, "skill_standards")
+        return self.prefetch_related(
+            Prefetch(
+                "skill_standards",
+                queryset=standard.objects.only(
+                    "key", "title", "issued_on", "document_number", "occupation_id"
+                ),
+            )
+        )
+
+    def count_per_major_group(self) -> dict:
+        """How many of these occupations each major group has, by its code, and (under None)
+        how many have no code; one pass over the status-and-code index."""
+        return dict(
+            self.order_by()
+            .annotate(major=codes.prefix_expression("major"))
+            .values("major")
+            .annotate(n=Count("pk"))
+            .values_list("major", "n")
+        )
+
+    def proposed(self):
+        """Occupations proposed in a public consultation: not in the classification (and
+        among the few uncoded rows, so this reads only those)."""
+        return self.filter(code=None, kind=self.model.Kind.PROPOSED)
+
+    def imported(self):
+        """Occupations an import wrote, as opposed to the seed catalogue's."""
+        return self.filter(imported_at__isnull=False)
+
     def for_detail(self, user=None):
         """Everything the detail page shows, in a fixed number of queries."""
-        from .models import AlternateTitle, Figure, JobType, OccupationTask, Quote, SkillStandard
-
+        model = self.model
+        OccupationTask = related_model(model, "tasks")
+        AlternateTitle = related_model(model, "alternate_titles")
+        JobType = related_model(model, "job_types")
+        Quote = related_model(model, "quotes")
+        Figure = related_model(model, "figures")
+        SkillStandard = related_model(model, "skill_standards")
         related = self.model.objects.all() if user is None else self.model.objects.visible_to(user)
         return self.select_related(
             "minor_group__middle_group__major_group", "announcement", "source", "definition_source"
@@ -129,8 +199,9 @@ class OccupationQuerySet(models.QuerySet):
 
     def ranked(self, query):
         """The ranking of search() (aliases exact and rank) without its condition."""
-        from .models import AlternateTitle, JobType, SearchSynonym
-
+        AlternateTitle = related_model(self.model, "alternate_titles")
+        JobType = related_model(self.model, "job_types")
+        SearchSynonym = related_model(self.model, "search_synonyms")
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         if parsed.code_prefix or parsed.search is None:
             return self.alias(
@@ -182,18 +253,6 @@ class OccupationQuerySet(models.QuerySet):
         )
 
 
-def standards_for_list() -> Prefetch:
-    """An occupation's standards as lists and downloads show them, newest first."""
-    from .models import SkillStandard
-
-    return Prefetch(
-        "skill_standards",
-        queryset=SkillStandard.objects.only(
-            "key", "title", "issued_on", "document_number", "occupation_id"
-        ),
-    )
-
-
 class RowsByKey:
     """An ordered queryset whose slices are taken in two steps: the slice's keys, sorted on the
     ordering alone, then the rows for those keys, in the same order.
@@ -216,177 +275,119 @@ class RowsByKey:
         return iter(self.queryset)
 
 
-def record_parts(occupation) -> dict:
-    """The parts of a record that the page and the API show apart, from what for_detail()
-    prefetched (no query): other titles, titles used in job ads, and the sources of the tasks
-    and of the job-ad titles, each once; the data flags about its definition."""
-    from .models import AlternateTitle, DataIssue
+class SkillStandardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Standards of occupations the user may see; staff see all, unmatched ones too."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.filter(occupation__status="published")
 
-    titles = list(occupation.alternate_titles.all())
-    job_ad = [t for t in titles if t.kind == AlternateTitle.Kind.JOB_AD]
-    definition_flags = {DataIssue.DEFINITION_CUT_SHORT, DataIssue.DEFINITION_LOST_DIGITS}
-    return {
-        "titles": [t for t in titles if t.kind != AlternateTitle.Kind.JOB_AD],
-        "job_ad_titles": job_ad,
-        "job_ad_sources": _distinct_sources(job_ad),
-        "task_sources": _distinct_sources(occupation.tasks.all()),
-        "definition_issues": [
-            DataIssue(i).label for i in occupation.data_issues if i in definition_flags
-        ],
-    }
-
-
-def _distinct_sources(rows) -> list:
-    seen = {}
-    for row in rows:
-        if row.source_id and row.source_id not in seen:
-            seen[row.source_id] = row.source
-    return list(seen.values())
+    def count_per_year(self, occupations) -> list[dict]:
+        """Per year of issue (None last), how many of these standards there are ("n") and how
+        many are matched to an occupation ("matched"), counting the unmatched ones and those
+        of these occupations; one query."""
+        return list(
+            self.filter(Q(occupation__in=occupations) | Q(occupation__isnull=True))
+            .annotate(year=ExtractYear("issued_on"))
+            .values("year")
+            .annotate(
+                n=Count("pk"),
+                matched=Count("pk", filter=Q(occupation__isnull=False)),
+            )
+            .order_by(F("year").asc(nulls_last=True))
+        )
 
 
-def attach_standard_outlines(occupation) -> None:
-    """Attach its standards' levels, weights and outlines to an occupation from for_detail(),
-    in five queries however many there are, none when it has no standard; and what the page
-    shows of each (catalogue.standards.prepare_standard)."""
-    from .standards import attach_outlines, prepare_standard
+class AnnouncementQuerySet(models.QuerySet):
+    def newest_first(self):
+        """The batches, the latest first."""
+        return self.order_by("-date", "-batch_number")
 
-    standards = occupation.skill_standards.all()
-    attach_outlines(standards)
-    for standard in standards:
-        prepare_standard(standard)
+    def with_occupations(self, user):
+        """Prefetch each batch's occupations that the user may see, in code order."""
+        return self.prefetch_related(visible_occupations(self.model, user))
 
+    def for_page(self, user):
+        """What a batch's page and the API show: its data set and its occupations."""
+        return self.select_related("source").with_occupations(user)
 
-def classification_tree(user) -> tuple[list, int]:
-    """The major groups, each with .middles, each with .minors, all with .occupation_count of
-    the occupations the user may see; and how many of its occupations have no code. Four
-    queries in all."""
-    from .models import MajorGroup, MiddleGroup, MinorGroup, Occupation
+    def timeline(self, user):
+        """The batches as the list page shows them: newest first, with their occupations."""
+        return self.newest_first().with_occupations(user)
 
-    visible = Occupation.objects.visible_to(user).order_by()
-    counts = dict(
-        visible.exclude(minor_group=None)
-        .values_list("minor_group_id")
-        .annotate(n=Count("pk"))
-        .values_list("minor_group_id", "n")
-    )
-    middles = defaultdict(list)
-    for minor in MinorGroup.objects.order_by("code"):
-        minor.occupation_count = counts.get(minor.code, 0)
-        middles[minor.middle_group_id].append(minor)
-    majors = defaultdict(list)
-    for middle in MiddleGroup.objects.order_by("code"):
-        middle.minors = middles[middle.code]
-        middle.occupation_count = sum(m.occupation_count for m in middle.minors)
-        majors[middle.major_group_id].append(middle)
-    groups = list(MajorGroup.objects.order_by("code"))
-    for major in groups:
-        major.middles = majors[major.code]
-        major.occupation_count = sum(m.occupation_count for m in major.middles)
-    # Occupations proposed in a public consultation are not in the classification at all.
-    return groups, visible.filter(code=None).exclude(kind="proposed").count()
+    def with_occupation_counts(self, occupations):
+        """Each batch with .occupation_count: how many of these occupations it announced."""
+        return self.annotate(
+            occupation_count=Count("occupations", filter=Q(occupations__in=occupations))
+        )
 
+    def with_standard_coverage(self, occupations):
+        """Each batch with how many of these occupations it announced (.total), and how many
+        of them have a skill standard (.standardised), one with a weight table
+        (.with_weights), one with level-by-level requirements (.with_levels)."""
+        in_view = Q(occupations__in=occupations)
 
-AUTOCOMPLETE_LIMIT = 8
+        def count(condition=None):
+            where = in_view if condition is None else in_view & condition
+            return Count("occupations", filter=where, distinct=True)
+
+        standards = "occupations__skill_standards"
+        return self.annotate(
+            total=count(),
+            standardised=count(Q(**{f"{standards}__isnull": False})),
+            with_weights=count(Q(**{f"{standards}__levels__weights__isnull": False})),
+            with_levels=count(Q(**{f"{standards}__levels__functions__isnull": False})),
+        )
 
 
-def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
-    """Up to eight suggestions for what is being typed, best first, in two queries; an
-    alternate title that matches leads its occupation's label."""
-    from .models import AlternateTitle, Occupation
-
-    if not parsed.text:
-        return []
-    occupations = list(
-        Occupation.objects.visible_to(user)
-        .search(parsed)
-        .by_relevance()
-        .only("code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review")[
-            :AUTOCOMPLETE_LIMIT
-        ]
-    )
-    titles: dict[int, str] = {}
-    for title in AlternateTitle.objects.filter(
-        occupation__in=occupations, title__icontains=parsed.text
-    ).order_by("title"):
-        titles.setdefault(title.occupation_id, title.title)
-    return [
-        {
-            "label": f"{titles[o.pk]} → {o}" if o.pk in titles else str(o),
-            "name_zh": o.name_zh,
-            "name_en": o.name_en,
-            "name_en_origin": o.name_en_origin or None if o.name_en else None,
-            "name_en_review": o.name_en_review if o.name_en else None,
-            # In words, in the page's language, where the English is a translation.
-            "name_en_status": translation_label(o.name_en_origin, o.name_en_review)
-            if o.name_en
-            else "",
-            "title": titles.get(o.pk, ""),
-            "code": o.code,
-            "url": o.get_absolute_url(),
-        }
-        for o in occupations
-    ]
+class MajorGroupQuerySet(models.QuerySet):
+    def with_flag_counts(self, occupations):
+        """Each group with how many of these occupations it has (.total), and how many of
+        them are digital (.digital) and green (.green)."""
+        path = "middle_groups__minor_groups__occupations"
+        in_view = Q(**{f"{path}__in": occupations})
+        return self.annotate(
+            total=Count(path, filter=in_view),
+            digital=Count(path, filter=in_view & Q(**{f"{path}__is_digital": True})),
+            green=Count(path, filter=in_view & Q(**{f"{path}__is_green": True})),
+        )
 
 
-def visible_occupations(user, lookup: str = "occupations") -> Prefetch:
-    """Prefetch the occupations behind `lookup` that the user may see, in code order, with
-    what a list of announcements, sources, quotes or figures shows of them."""
-    from .models import Occupation
-
-    # announcement_id too: a prefetch through the announcement matches rows on it.
-    visible = Occupation.objects.visible_to(user).only(
-        "code",
-        "slug",
-        "name_zh",
-        "name_en",
-        "name_en_origin",
-        "name_en_review",
-        "name_pinyin",
-        "status",
-        "announcement_id",
-    )
-    return Prefetch(lookup, queryset=visible.order_by("code", "name_zh"))
-
-
-def translation_counts() -> list[dict]:
-    """For each kind of text with English: how many records have it, by where it comes from
-    and whether it is reviewed; one query per kind (seven in all)."""
-    from .models import (
-        JobType,
-        MajorGroup,
-        MiddleGroup,
-        MinorGroup,
-        Occupation,
-        OccupationTask,
-        ReviewStatus,
-        TextOrigin,
-    )
-
-    def counts(model, en_field, label, needed=None):
-        origin, review = f"{en_field}_origin", f"{en_field}_review"
-        translated = Q(**{f"{origin}__in": [TextOrigin.CATALOGUE_TRANSLATION, TextOrigin.CURATOR]})
-        present = ~Q(**{en_field: ""})
-        queryset = model.objects.filter(needed) if needed is not None else model.objects.all()
-        return {
-            "label": label,
-            **queryset.aggregate(
-                total=Count("pk"),
-                translated=Count("pk", filter=present & translated),
-                reviewed=Count(
-                    "pk", filter=present & translated & Q(**{review: ReviewStatus.REVIEWED})
-                ),
-                sourced=Count("pk", filter=present & ~translated),
-                missing=Count("pk", filter=~present),
+class SourceQuerySet(models.QuerySet):
+    def with_quotes(self, user):
+        """Prefetch each source's quotes in their order, with the occupations of each that
+        the user may see."""
+        quote = related_model(self.model, "quote_set")
+        return self.prefetch_related(
+            Prefetch(
+                "quote_set", queryset=quote.objects.select_related("source").order_by("position")
             ),
-        }
+            visible_occupations(self.model, user, "quote_set__occupations"),
+        )
 
-    with_definition = ~Q(definition_zh="")
-    return [
-        counts(Occupation, "name_en", _("occupation names")),
-        counts(Occupation, "definition_en", _("occupation definitions"), with_definition),
-        counts(MajorGroup, "name_en", _("major group names")),
-        counts(MiddleGroup, "name_en", _("middle group names")),
-        counts(MinorGroup, "name_en", _("minor group names")),
-        counts(OccupationTask, "text_en", _("tasks")),
-        counts(JobType, "name_en", _("job types")),
-    ]
+    def for_page(self, user):
+        """What a source's page shows: its quotes and its figures, each with the occupations
+        the user may see; five queries for the lot."""
+        figure = related_model(self.model, "figure_set")
+        return self.with_quotes(user).prefetch_related(
+            Prefetch("figure_set", queryset=figure.objects.order_by("position")),
+            visible_occupations(self.model, user, "figure_set__occupations"),
+        )
+
+
+class PassageQuerySet(models.QuerySet):
+    """Quotes and figures: passages of a source."""
+
+    def in_source_order(self):
+        """By source, then as the source gives them, each with its source."""
+        return self.select_related("source").order_by("source__key", "position")
+
+    def for_list(self, user):
+        """The API's list: in source order, with the occupations the user may see."""
+        return self.in_source_order().prefetch_related(visible_occupations(self.model, user))
+
+
+class FigureQuerySet(PassageQuerySet):
+    def featured(self):
+        """The figures the home page shows, in source order."""
+        return self.filter(featured=True).in_source_order()

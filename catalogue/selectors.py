@@ -1,25 +1,192 @@
-"""The occupation list's one question, asked by the page, the API and the downloads alike:
-which occupations match these parameters for this user, and, for a page of them, the facets,
-the total and a spelling suggestion. Each answer is a value; nothing is set on the way.
+"""Read logic that spans several models and has no queryset of its own: what a page or the
+API asks in one call (HackSoft's selectors). The querysets are in catalogue.querysets."""
 
-Two steps, so that a caller can refuse invalid filters before anything is counted (the API
-does) and a download can stream every match without counting anything:
-occupation_matches() reads the parameters, occupation_search() pages and counts.
-"""
-
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .facets import facet_counts
 from .filters import OccupationFilter
-from .models import Occupation
-from .querysets import RowsByKey, autocomplete
+from .languages import translation_label
+from .models import (
+    AlternateTitle,
+    DataIssue,
+    JobType,
+    MajorGroup,
+    MiddleGroup,
+    MinorGroup,
+    Occupation,
+    OccupationTask,
+    ReviewStatus,
+    TextOrigin,
+)
+from .querysets import RowsByKey
 from .search.query import ParsedQuery, parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
+from .standards import attach_outlines, prepare_standard
+
+
+def record_parts(occupation) -> dict:
+    """The parts of a record that the page and the API show apart, from what for_detail()
+    prefetched (no query): other titles, titles used in job ads, and the sources of the tasks
+    and of the job-ad titles, each once; the data flags about its definition."""
+    titles = list(occupation.alternate_titles.all())
+    job_ad = [t for t in titles if t.kind == AlternateTitle.Kind.JOB_AD]
+    definition_flags = {DataIssue.DEFINITION_CUT_SHORT, DataIssue.DEFINITION_LOST_DIGITS}
+    return {
+        "titles": [t for t in titles if t.kind != AlternateTitle.Kind.JOB_AD],
+        "job_ad_titles": job_ad,
+        "job_ad_sources": _distinct_sources(job_ad),
+        "task_sources": _distinct_sources(occupation.tasks.all()),
+        "definition_issues": [
+            DataIssue(i).label for i in occupation.data_issues if i in definition_flags
+        ],
+    }
+
+
+def _distinct_sources(rows) -> list:
+    seen = {}
+    for row in rows:
+        if row.source_id and row.source_id not in seen:
+            seen[row.source_id] = row.source
+    return list(seen.values())
+
+
+def attach_standard_outlines(occupation) -> None:
+    """Attach its standards' levels, weights and outlines to an occupation from for_detail(),
+    in five queries however many there are, none when it has no standard; and what the page
+    shows of each (catalogue.standards.prepare_standard)."""
+    standards = occupation.skill_standards.all()
+    attach_outlines(standards)
+    for standard in standards:
+        prepare_standard(standard)
+
+
+def catalogue_summary(user) -> tuple[list, int]:
+    """The major groups in code order, each with .occupation_count of the occupations the user
+    may see; and how many occupations the catalogue has, uncoded ones included but not those
+    proposed in a public consultation (they are not in the classification). Three queries."""
+    visible = Occupation.objects.visible_to(user)
+    per_major = visible.count_per_major_group()
+    groups = list(MajorGroup.objects.order_by("code"))
+    for group in groups:
+        group.occupation_count = per_major.get(group.code, 0)
+    return groups, sum(per_major.values()) - visible.proposed().count()
+
+
+def classification_tree(user) -> tuple[list, int]:
+    """The major groups, each with .middles, each with .minors, all with .occupation_count of
+    the occupations the user may see; and how many of its occupations have no code. Four
+    queries in all."""
+    visible = Occupation.objects.visible_to(user).order_by()
+    counts = dict(
+        visible.exclude(minor_group=None)
+        .values_list("minor_group_id")
+        .annotate(n=Count("pk"))
+        .values_list("minor_group_id", "n")
+    )
+    middles = defaultdict(list)
+    for minor in MinorGroup.objects.order_by("code"):
+        minor.occupation_count = counts.get(minor.code, 0)
+        middles[minor.middle_group_id].append(minor)
+    majors = defaultdict(list)
+    for middle in MiddleGroup.objects.order_by("code"):
+        middle.minors = middles[middle.code]
+        middle.occupation_count = sum(m.occupation_count for m in middle.minors)
+        majors[middle.major_group_id].append(middle)
+    groups = list(MajorGroup.objects.order_by("code"))
+    for major in groups:
+        major.middles = majors[major.code]
+        major.occupation_count = sum(m.occupation_count for m in major.middles)
+    # Occupations proposed in a public consultation are not in the classification at all.
+    return groups, visible.filter(code=None).exclude(kind="proposed").count()
+
+
+AUTOCOMPLETE_LIMIT = 8
+
+
+def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
+    """Up to eight suggestions for what is being typed, best first, in two queries; an
+    alternate title that matches leads its occupation's label."""
+    if not parsed.text:
+        return []
+    occupations = list(
+        Occupation.objects.visible_to(user)
+        .search(parsed)
+        .by_relevance()
+        .only("code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review")[
+            :AUTOCOMPLETE_LIMIT
+        ]
+    )
+    titles: dict[int, str] = {}
+    for title in AlternateTitle.objects.filter(
+        occupation__in=occupations, title__icontains=parsed.text
+    ).order_by("title"):
+        titles.setdefault(title.occupation_id, title.title)
+    return [
+        {
+            "label": f"{titles[o.pk]} → {o}" if o.pk in titles else str(o),
+            "name_zh": o.name_zh,
+            "name_en": o.name_en,
+            "name_en_origin": o.name_en_origin or None if o.name_en else None,
+            "name_en_review": o.name_en_review if o.name_en else None,
+            # In words, in the page's language, where the English is a translation.
+            "name_en_status": translation_label(o.name_en_origin, o.name_en_review)
+            if o.name_en
+            else "",
+            "title": titles.get(o.pk, ""),
+            "code": o.code,
+            "url": o.get_absolute_url(),
+        }
+        for o in occupations
+    ]
+
+
+def translation_counts() -> list[dict]:
+    """For each kind of text with English: how many records have it, by where it comes from
+    and whether it is reviewed; one query per kind (seven in all)."""
+
+    def counts(model, en_field, label, needed=None):
+        origin, review = f"{en_field}_origin", f"{en_field}_review"
+        translated = Q(**{f"{origin}__in": [TextOrigin.CATALOGUE_TRANSLATION, TextOrigin.CURATOR]})
+        present = ~Q(**{en_field: ""})
+        queryset = model.objects.filter(needed) if needed is not None else model.objects.all()
+        return {
+            "label": label,
+            **queryset.aggregate(
+                total=Count("pk"),
+                translated=Count("pk", filter=present & translated),
+                reviewed=Count(
+                    "pk", filter=present & translated & Q(**{review: ReviewStatus.REVIEWED})
+                ),
+                sourced=Count("pk", filter=present & ~translated),
+                missing=Count("pk", filter=~present),
+            ),
+        }
+
+    with_definition = ~Q(definition_zh="")
+    return [
+        counts(Occupation, "name_en", _("occupation names")),
+        counts(Occupation, "definition_en", _("occupation definitions"), with_definition),
+        counts(MajorGroup, "name_en", _("major group names")),
+        counts(MiddleGroup, "name_en", _("middle group names")),
+        counts(MinorGroup, "name_en", _("minor group names")),
+        counts(OccupationTask, "text_en", _("tasks")),
+        counts(JobType, "name_en", _("job types")),
+    ]
+
+
+# --- The occupation list -------------------------------------------------------------------
+# Its one question, asked by the page, the API and the downloads alike: which occupations match
+# these parameters for this user, and, for a page of them, the facets, the total and a spelling
+# suggestion. Two steps, so that a caller can refuse invalid filters before anything is counted
+# (the API does) and a download can stream every match without counting anything:
+# occupation_matches() reads the parameters, occupation_search() pages and counts.
 
 PAGE_SIZE = settings.CATALOGUE_PAGE_SIZE
 # Fewer results than this and a spelling suggestion is worth a look.

@@ -5,7 +5,7 @@ import json
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .languages import chinese_page
+from .languages import english_first, in_page_order
 
 # json_script's escapes: the JSON cannot close its <script> element or open a comment.
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -19,21 +19,12 @@ def json_ld(data: dict) -> SafeString:
 def occupation_json_ld(occupation, request) -> SafeString:
     """An Occupation (https://schema.org/Occupation) with its classification code and the
     skill standards that qualify for it, in the page's language first."""
-    chinese_first = chinese_page() or not occupation.name_en
-    names = (
-        [occupation.name_zh, occupation.name_en]
-        if chinese_first
-        else [
-            occupation.name_en,
-            occupation.name_zh,
-        ]
-    )
-    names = [name for name in names if name]
-    definition = (
-        occupation.definition_zh or occupation.definition_en
-        if chinese_first
-        else occupation.definition_en or occupation.definition_zh
-    )
+    names = [name for _, name in in_page_order(occupation.name_zh, occupation.name_en)]
+    # The definition follows the name: in English first only where the name is.
+    definitions = [occupation.definition_zh, occupation.definition_en]
+    if english_first(occupation.name_en):
+        definitions.reverse()
+    definition = definitions[0] or definitions[1]
     data = {
         "@context": "https://schema.org",
         "@type": "Occupation",

@@ -2,7 +2,6 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -10,21 +9,23 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import codes
+from . import freshness
 from .api.errors import json_error
 from .exports import export_response, table_csv_response
 from .filters import SORTS, OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
-from .models import Announcement, Figure, MajorGroup, Occupation, Quote, SkillStandard, Source
-from .querysets import (
+from .models import Announcement, Figure, Occupation, SkillStandard, Source
+from .selectors import (
     attach_standard_outlines,
+    catalogue_summary,
     classification_tree,
+    occupation_autocomplete,
+    occupation_matches,
+    occupation_search,
     record_parts,
     translation_counts,
-    visible_occupations,
 )
-from .selectors import occupation_autocomplete, occupation_matches, occupation_search
 from .seo import occupation_json_ld
 from .standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
@@ -39,33 +40,17 @@ class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs):
-        visible = Occupation.objects.visible_to(self.request.user)
-        # One pass over the occupations (the status-and-code index) counts each major group, by
-        # the major group's prefix of the code, and, with the uncoded ones, the whole catalogue.
-        per_major = dict(
-            visible.order_by()
-            .annotate(major=codes.prefix_expression("major"))
-            .values("major")
-            .annotate(n=Count("pk"))
-            .values_list("major", "n")
-        )
-        # Occupations proposed in a public consultation are not counted as occupations; they
-        # are among the few uncoded rows, so this reads only those.
-        proposed = visible.filter(code=None, kind=Occupation.Kind.PROPOSED).count()
-        major_groups = list(MajorGroup.objects.order_by("code"))
-        for group in major_groups:
-            group.occupation_count = per_major.get(group.code, 0)
+        user = self.request.user
+        major_groups, occupation_count = catalogue_summary(user)
         return super().get_context_data(
             major_groups=major_groups,
-            occupation_count=sum(per_major.values()) - proposed,
-            announcements=Announcement.objects.annotate(
-                occupation_count=Count("occupations", filter=Q(occupations__in=visible))
-            ).order_by("-date", "-batch_number")[:5],
-            figures=Figure.objects.filter(featured=True)
-            .select_related("source")
-            .order_by("source__key", "position")[:4],
+            occupation_count=occupation_count,
+            announcements=Announcement.objects.with_occupation_counts(
+                Occupation.objects.visible_to(user)
+            ).newest_first()[:5],
+            figures=Figure.objects.featured()[:4],
             # The hint on importing the reference data, until something has been imported.
-            seed_only=not Occupation.objects.filter(imported_at__isnull=False).exists(),
+            seed_only=not Occupation.objects.imported().exists(),
             **kwargs,
         )
 
@@ -144,10 +129,9 @@ class AutocompleteView(View):
     query_parameters = frozenset({"q"})
 
     def get(self, request):
-        answer = occupation_autocomplete(query=request.GET.get("q", ""), user=request.user)
-        response = JsonResponse(answer)
-        response["Cache-Control"] = "max-age=60"
-        return response
+        return JsonResponse(
+            occupation_autocomplete(query=request.GET.get("q", ""), user=request.user)
+        )
 
 
 class ClassificationView(TemplateView):
@@ -223,9 +207,7 @@ class AnnouncementListView(ListView):
     context_object_name = "announcements"
 
     def get_queryset(self):
-        return Announcement.objects.order_by("-date", "-batch_number").prefetch_related(
-            visible_occupations(self.request.user)
-        )
+        return Announcement.objects.timeline(self.request.user)
 
 
 class AnnouncementDetailView(DetailView):
@@ -235,9 +217,7 @@ class AnnouncementDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Announcement.objects.select_related("source").prefetch_related(
-            visible_occupations(self.request.user)
-        )
+        return Announcement.objects.for_page(self.request.user)
 
 
 class SourceDetailView(DetailView):
@@ -247,13 +227,7 @@ class SourceDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        user = self.request.user
-        return Source.objects.prefetch_related(
-            Prefetch("quote_set", queryset=Quote.objects.order_by("position")),
-            visible_occupations(user, "quote_set__occupations"),
-            Prefetch("figure_set", queryset=Figure.objects.order_by("position")),
-            visible_occupations(user, "figure_set__occupations"),
-        )
+        return Source.objects.for_page(self.request.user)
 
 
 def page_not_found(request, exception):
@@ -279,8 +253,7 @@ def server_error(request):
         response = render(request, template, status=status, using=None)
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
+    return freshness.uncacheable(response)
 
 
 def healthz(request):
@@ -296,8 +269,7 @@ def healthz(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = JsonResponse({"status": "ok", "database": "ok"})
-    response["Cache-Control"] = "no-store"
-    return response
+    return freshness.uncacheable(response)
 
 
 class AboutTranslationsView(TemplateView):

@@ -86,6 +86,25 @@ class ConditionalGetTests(TestCase):
                 self.assertIn("max-age=60", response["Cache-Control"])
                 self.assertIn("Cookie", response["Vary"])
 
+    @override_settings(CATALOGUE_MAX_AGE=300)
+    def test_every_public_answer_is_reusable_for_the_configured_time(self):
+        for url in [*PAGES, "/occupations/export.csv", "/api/v1/quotes/?format=csv"]:
+            with self.subTest(url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(
+                    sorted(response["Cache-Control"].split(", ")), ["max-age=300", "public"]
+                )
+        # Not the catalogue's data, and not validated by its version: reusable all the same.
+        schema = self.client.get(reverse("api:schema"))
+        self.assertEqual(schema["Cache-Control"], "public, max-age=300")
+        self.assertNotIn("ETag", schema)
+
+    def test_answers_about_this_moment_are_never_stored(self):
+        self.assertEqual(self.client.get("/healthz")["Cache-Control"], "no-store")
+        self.assertEqual(self.client.get("/api/v1/occupations/nope/")["Cache-Control"], "no-cache")
+        self.assertNotIn("ETag", self.client.get("/occupations/nope/"))
+
     def test_if_none_match_is_answered_304_without_rendering(self):
         for url in PAGES:
             with self.subTest(url):

@@ -97,6 +97,26 @@ def test_the_wsgi_application_serves_production_settings_unless_told_otherwise()
     assert named.stdout.strip() == "config.settings.test", named.stderr
 
 
+def test_manage_py_uses_production_settings_unless_told_otherwise():
+    clean = {k: v for k, v in os.environ.items() if k not in {*PROD_ENV, "DJANGO_SETTINGS_MODULE"}}
+    command = [
+        sys.executable,
+        "manage.py",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SETTINGS_MODULE)",
+    ]
+    told = subprocess.run(
+        command, cwd=settings.BASE_DIR, env={**clean, **PROD_ENV}, text=True, capture_output=True
+    )
+    assert told.returncode == 0, told.stderr
+    assert told.stdout.strip().splitlines()[-1] == "config.settings.prod"
+    # On a server where nobody said which settings: refused, never the development ones.
+    bare = subprocess.run(command, cwd=settings.BASE_DIR, env=clean, text=True, capture_output=True)
+    assert bare.returncode != 0
+    assert "SECRET_KEY must be set" in bare.stderr
+
+
 def test_production_settings_load_with_everything_set():
     result = import_prod_settings(**PROD_ENV)
     assert result.returncode == 0, result.stderr

@@ -8,6 +8,7 @@ from django.utils import timezone
 from catalogue.models import AlternateTitle, JobType, Occupation, OccupationTask, StandardLevel
 
 from .factories import (
+    AnnouncementFactory,
     FigureFactory,
     OccupationFactory,
     QuoteFactory,
@@ -236,7 +237,8 @@ class ImportedRecordPagesTests(TestCase):
 
 
 class ListPagesQueryCountTests(TestCase):
-    """Pages listing occupations under announcements or quotes query once per list, not per row."""
+    """The home page and the pages listing occupations under announcements or quotes query once
+    per list, not per row."""
 
     fixtures = ["seed"]
 
@@ -249,6 +251,7 @@ class ListPagesQueryCountTests(TestCase):
         from catalogue.models import Announcement, Quote, Source
 
         urls = [
+            reverse("catalogue:home"),
             reverse("catalogue:announcement-list"),
             Announcement.objects.get(key="batch-2").get_absolute_url(),
             Source.objects.get(key="internet-plus-new-employment-space").get_absolute_url(),
@@ -259,6 +262,8 @@ class ListPagesQueryCountTests(TestCase):
         for n in range(10):
             occupation = OccupationFactory(code=f"4-04-05-{n + 60}", announcement=batch)
             quote.occupations.add(occupation)
+            AnnouncementFactory(key=f"more-{n}", batch_number=n + 60)
+            FigureFactory(source=quote.source, featured=True)
         self.assertEqual([self.count(url) for url in urls], before)
 
 

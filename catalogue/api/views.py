@@ -2,7 +2,6 @@
 
 import re
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -21,13 +20,10 @@ from catalogue.models import (
     SkillStandard,
     Source,
 )
-from catalogue.querysets import (
-    attach_standard_outlines,
-    classification_tree,
-    visible_occupations,
-)
 from catalogue.selectors import (
     PAGE_SIZE,
+    attach_standard_outlines,
+    classification_tree,
     occupation_autocomplete,
     occupation_matches,
     occupation_search,
@@ -318,11 +314,7 @@ class AnnouncementList(ExportableList):
     export_name = "announcements"
 
     def get_queryset(self):
-        return (
-            Announcement.objects.order_by("date", "batch_number")
-            .select_related("source")
-            .prefetch_related(visible_occupations(self.request.user))
-        )
+        return Announcement.objects.order_by("date", "batch_number").for_page(self.request.user)
 
 
 @extend_schema(responses={200: serializers.AnnouncementSerializer, **ERRORS})
@@ -331,9 +323,7 @@ class AnnouncementDetail(generics.RetrieveAPIView):
     lookup_field = "key"
 
     def get_queryset(self):
-        return Announcement.objects.select_related("source").prefetch_related(
-            visible_occupations(self.request.user)
-        )
+        return Announcement.objects.for_page(self.request.user)
 
 
 @_list_schema(serializers.SourceSerializer)
@@ -342,12 +332,7 @@ class SourceList(ExportableList):
     export_name = "sources"
 
     def get_queryset(self):
-        return Source.objects.order_by("key").prefetch_related(
-            Prefetch(
-                "quote_set", queryset=Quote.objects.select_related("source").order_by("position")
-            ),
-            visible_occupations(self.request.user, "quote_set__occupations"),
-        )
+        return Source.objects.order_by("key").with_quotes(self.request.user)
 
 
 @_list_schema(serializers.QuoteSerializer)
@@ -356,11 +341,7 @@ class QuoteList(ExportableList):
     export_name = "quotes"
 
     def get_queryset(self):
-        return (
-            Quote.objects.select_related("source")
-            .prefetch_related(visible_occupations(self.request.user))
-            .order_by("source__key", "position")
-        )
+        return Quote.objects.for_list(self.request.user)
 
 
 @_list_schema(serializers.FigureSerializer)
@@ -369,11 +350,7 @@ class FigureList(ExportableList):
     export_name = "figures"
 
     def get_queryset(self):
-        return (
-            Figure.objects.select_related("source")
-            .prefetch_related(visible_occupations(self.request.user))
-            .order_by("source__key", "position")
-        )
+        return Figure.objects.for_list(self.request.user)
 
 
 class Autocomplete(APIView):

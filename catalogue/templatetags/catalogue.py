@@ -5,8 +5,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from catalogue import languages
 from catalogue.languages import (
+    EN,
     chinese_page,
+    in_page_order,
+    page_language,
     text_origin,
     translation_label,
     translation_mark_text,
@@ -50,7 +54,7 @@ def translation_mark(origin: str, review: str) -> SafeString:
         '<span class="tr-mark{}" lang="{}" title="{}"><span aria-hidden="true">{}</span>'
         '<span class="visually-hidden"> ({})</span></span>',
         " tr-reviewed" if review == ReviewStatus.REVIEWED else "",
-        "zh-Hans" if chinese_page() else "en",
+        page_language(),
         label,
         translation_mark_text(review),
         label,
@@ -61,6 +65,25 @@ def translation_mark(origin: str, review: str) -> SafeString:
 def translation_status(origin: str, review: str) -> str:
     """Where an English text comes from and its review, in words (for provenance tables)."""
     return text_origin(origin, review)
+
+
+@register.simple_tag(name="chinese_page")
+def chinese_page_tag() -> bool:
+    """{% chinese_page as ZH %}: whether Chinese comes first on this page."""
+    return chinese_page()
+
+
+@register.filter
+def english_first(en) -> bool:
+    """{% if text_en|english_first %}: whether this English text comes before its Chinese one
+    on this page (an English page, and there is an English text)."""
+    return languages.english_first(en)
+
+
+@register.simple_tag
+def names_in_page_order(zh, en, separator=" · ") -> str:
+    """A Chinese name and its English one as plain text, the page's language first."""
+    return separator.join(text for _, text in in_page_order(zh, en))
 
 
 @register.simple_tag
@@ -91,16 +114,12 @@ def bilingual(
     def render(text):
         return highlight_name(text, parsed) if parsed is not None else text
 
-    chinese = chinese_page()
-    parts = []
-    if zh:
-        parts.append(("zh-Hans", render(zh), ""))
-    if en:
-        parts.append(("en", render(en), translation_mark(origin, review)))
-    elif pinyin:
+    parts = [
+        (tag, render(text), translation_mark(origin, review) if tag == EN else "")
+        for tag, text in in_page_order(zh, en)
+    ]
+    if pinyin and not en:
         parts.append(("zh-Latn-pinyin", pinyin, ""))
-    if en and zh and not chinese:
-        parts.reverse()
     # A mark goes inside its text's element (a definition's paragraph, say).
     return format_html_join(
         " ",

@@ -38,14 +38,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETag and 304 Not Modified for every GET that is not streamed.
-    "django.middleware.http.ConditionalGetMiddleware",
-    "catalogue.middleware.ApiCacheControlMiddleware",
+    "catalogue.middleware.ApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Anonymous search, autocomplete and API use beyond the limits below answer 429.
     "catalogue.middleware.RateLimitMiddleware",
-    # ETag, Last-Modified and a page cache for anonymous visitors, from the catalogue version.
+    # ETag, Last-Modified, 304 Not Modified and a page cache for anonymous visitors, from the
+    # catalogue version (catalogue.freshness writes the headers).
     "catalogue.middleware.CataloguePageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,6 +98,9 @@ CATALOGUE_RELEASE = env.get("RELEASE") or env.release_fingerprint()
 # memory local to each process.
 CACHES = {"default": env.cache(env.get("REDIS_URL"))}
 
+# How long browsers and proxies may reuse a public page, API answer or download without asking
+# again (catalogue.freshness); after that, a conditional GET costs them one small query.
+CATALOGUE_MAX_AGE = int(env.get("CATALOGUE_MAX_AGE", "60"))
 # Rendered pages kept in the cache under the catalogue version (conditional GET works without).
 CATALOGUE_PAGE_CACHE = env.flag("CATALOGUE_PAGE_CACHE", default=True)
 

@@ -2,6 +2,9 @@ from config import env
 
 from .base import *  # noqa: F403
 
+# What production refuses to start without is said below; on a workstation, the settings to
+# name instead are config.settings.dev or config.settings.local (README, "Configuration").
+
 DEBUG = False
 SECRET_KEY = env.secret_key("SECRET_KEY")
 ALLOWED_HOSTS = env.csv_list("ALLOWED_HOSTS")
