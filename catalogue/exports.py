@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 
+from . import codes
 from .models import english_provenance
 from .querysets import ROW_FIELDS
 
@@ -63,7 +64,6 @@ def _rows(queryset, request) -> Iterator[dict]:
         .with_standard_titles()
     )
     for o in queryset.iterator(chunk_size=CHUNK):
-        code = o.code or ""
         # The newest standard (an occupation may have several: editions, job types).
         standard = next(iter(o.skill_standards.all()), None)
         yield {
@@ -76,8 +76,8 @@ def _rows(queryset, request) -> Iterator[dict]:
             "kind": o.kind,
             "is_digital": o.is_digital,
             "is_green": o.is_green,
-            "major_group": code[:1] or None,
-            "middle_group": code[:4] or None,
+            "major_group": codes.prefix(o.code, "major"),
+            "middle_group": codes.prefix(o.code, "middle"),
             "minor_group": o.minor_group_id,
             "announcement": o.announcement.key if o.announcement else None,
             "definition_zh": o.definition_zh,

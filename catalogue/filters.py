@@ -1,17 +1,14 @@
 """The occupation list's filters and facets: one FilterSet for the page (and the API)."""
 
 import django_filters
-from django.core.exceptions import EmptyResultSet
 from django.core.validators import RegexValidator, validate_slug
-from django.db import connection
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from . import codes
+from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE
 from .languages import first_name
 from .models import (
-    MAJOR_CODE_RE,
-    MIDDLE_CODE_RE,
-    MINOR_CODE_RE,
     Announcement,
     MajorGroup,
     MiddleGroup,
@@ -171,7 +168,7 @@ class OccupationFilter(django_filters.FilterSet):
         return queryset.matching(self.parsed)
 
     def filter_code_prefix(self, queryset, name, value):
-        return queryset.filter(code__startswith=f"{value}-")
+        return queryset.filter(codes.under(value))
 
     def filter_flag(self, queryset, name, value):
         return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
@@ -211,124 +208,13 @@ class OccupationFilter(django_filters.FilterSet):
     def sort_key(self) -> str:
         return self.cleaned_data.get("sort") or ("relevance" if self.parsed.text else "code")
 
-    # --- facets ---------------------------------------------------------------------------
+    # --- for the facets (catalogue.facets) ----------------------------------------------
 
-    def _queryset_without(self, facet: str):
-        """The list as filtered by every valid filter but this facet's own."""
+    def queryset_without(self, facet: str | None):
+        """The list as filtered by every valid filter but this facet's own (catalogue.facets)."""
         queryset = self.queryset.all()
         for name, value in self.cleaned_data.items():
             if name in {facet, "sort"} or value in (None, ""):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         return queryset.order_by()
-
-    def _choices(self, facet: str) -> list[tuple[str, str, dict]]:
-        """Each option as (value, label, names); names are empty but for groups and batches."""
-        if facet in FACET_CHOICES:
-            return FACET_CHOICES[facet]()
-        choices = self.filters[facet].extra["choices"]
-        return [
-            (value, label, {}) for value, label in (choices() if callable(choices) else choices)
-        ]
-
-    def facets(self) -> list[dict]:
-        """For each facet shown, its options with counts for the query and the other filters.
-
-        The facets whose filter is not in use all count over the filtered list, so they share
-        one pass, a GROUPING SETS query that also gives the list's total (and the levels' counts,
-        when no level is chosen); each facet in use needs a pass of its own, without its own
-        filter. Middle groups show once a major group is chosen, minor groups once a middle one is.
-        """
-        active = {name: self.cleaned_data.get(name) or "" for name in self.FACETS}
-        parents = {"middle": "major", "minor": "middle"}
-        shown = [f for f in self.FACETS if not parents.get(f) or active[parents[f]]]
-        grouped = [f for f in shown if f in GROUP_KEYS]
-        idle = [f for f in grouped if not active[f]]
-        level_idle = "level" in shown and not active["level"]
-        counts, self.total = _grouped_counts(self._queryset_without(None), idle, level_idle)
-        for facet in grouped:
-            if active[facet]:
-                counts[facet] = _grouped_counts(self._queryset_without(facet), [facet])[0][facet]
-        if "level" in shown and active["level"]:
-            counts["level"] = _grouped_counts(self._queryset_without("level"), [], True)[0]["level"]
-        announcements = {str(pk): key for pk, key in Announcement.objects.values_list("pk", "key")}
-        counts["announcement"] = {
-            announcements.get(pk, pk): n for pk, n in counts.get("announcement", {}).items()
-        }
-        facets = []
-        for facet in shown:
-            parent = parents.get(facet)
-            options = [
-                {
-                    "value": value,
-                    "label": label,
-                    "count": counts[facet].get(value, 0),
-                    "active": active[facet] == value,
-                    **names,
-                }
-                for value, label, names in self._choices(facet)
-                if (not parent or value.startswith(f"{active[parent]}-"))
-                and (counts[facet].get(value) or active[facet] == value)
-            ]
-            facets.append(
-                {
-                    "name": facet,
-                    "label": self.filters[facet].label,
-                    "options": options,
-                }
-            )
-        return facets
-
-
-# Each facet's key, as SQL over the filtered rows (see _grouped_counts).
-GROUP_KEYS = {
-    "major": "LEFT(b.code, 1)",
-    "middle": "LEFT(b.code, 4)",
-    "minor": "LEFT(b.code, 7)",
-    "digital": "CASE WHEN b.is_digital THEN 'yes' ELSE 'no' END",
-    "green": "CASE WHEN b.is_green THEN 'yes' ELSE 'no' END",
-    "announcement": "b.announcement_id::text",
-    "standard": "CASE WHEN b.has_standard THEN 'yes' ELSE 'no' END",
-}
-
-
-def _grouped_counts(
-    queryset, facets: list[str], levels: bool = False
-) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per key of each facet, and the total, in one pass over the filtered rows; with
-    levels, also how many rows have each skill-standard level (under "level")."""
-    # PostgreSQL runs each level's EXISTS once, as a hashed subplan (seen on 100,000 rows).
-    level_flags = LEVEL_FLAGS if levels else {}
-    base = queryset.order_by().annotate(has_standard=HAS_STANDARD, **level_flags)
-    base = base.values(
-        "code", "is_digital", "is_green", "announcement_id", "has_standard", *level_flags
-    )
-    counts: dict[str, dict[str, int]] = {f: {} for f in facets} | ({"level": {}} if levels else {})
-    try:
-        sql, params = base.query.sql_with_params()
-    except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
-        return counts, 0
-    keys = [GROUP_KEYS[f] for f in facets]
-    columns = "".join(f"{key}, " for key in keys)
-    sets = "".join(f"({key}), " for key in keys)
-    grouping = f"GROUPING({', '.join(keys)})" if keys else "0"
-    flag_counts = "".join(f", COUNT(*) FILTER (WHERE b.{flag})" for flag in level_flags)
-    query = (
-        f"SELECT {columns}{grouping} AS g, COUNT(*){flag_counts} FROM ({sql}) AS b "
-        f"GROUP BY GROUPING SETS ({sets}())"
-    )
-    total = 0
-    everything = (1 << len(keys)) - 1  # GROUPING sets a bit for each key not grouped by
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        for row in cursor.fetchall():
-            values, (g, n, *per_level) = row[: len(keys)], row[len(keys) :]
-            if g == everything:
-                total = n
-                if levels:
-                    counts["level"] = {lv: c for lv, c in zip(LEVELS, per_level, strict=True) if c}
-                continue
-            for i, facet in enumerate(facets):
-                if not g & (1 << (len(keys) - 1 - i)) and values[i] is not None:
-                    counts[facet][values[i]] = n
-    return counts, total

@@ -22,12 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import refresh, services
+from . import codes, refresh, services
+from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE, OCCUPATION_CODE_RE
 from .models import (
-    MAJOR_CODE_RE,
-    MIDDLE_CODE_RE,
-    MINOR_CODE_RE,
-    OCCUPATION_CODE_RE,
     Announcement,
     DataIssue,
     DatePrecision,
@@ -547,10 +544,10 @@ def _read_groups(path: Path) -> dict[str, dict[str, tuple[Row, str | None]]]:
         parent = row["parent_code"] or None
         if parent_level:
             _check(
-                parent is not None and code.startswith(parent + "-"),
+                parent is not None and codes.is_under(code, parent),
                 path,
                 row,
-                f"group {code} needs parent_code {code.rsplit('-', 1)[0]}, not {parent!r}",
+                f"group {code} needs parent_code {codes.prefix(code, parent_level)}, not {parent!r}",
             )
             _check(
                 parent in levels[parent_level],
@@ -605,9 +602,10 @@ def _read_occupations(path: Path, groups) -> list[Row]:
         )
         first_line[code] = row.line
         _check(bool(row["name_zh"]), path, row, f"occupation {code} has no name")
-        for column, length in [("major_code", 1), ("middle_code", 4), ("minor_code", 7)]:
+        for group_level in codes.GROUP_LEVELS:
+            column = f"{group_level}_code"
             _check(
-                row[column] == code[:length],
+                row[column] == codes.prefix(code, group_level),
                 path,
                 row,
                 f"{column} {row[column]!r} does not match code {code}",

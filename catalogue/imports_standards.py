@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from .codes import OCCUPATION_CODE_RE
 from .imports import (
     ImportFileError,
     ImportReport,
@@ -33,7 +34,6 @@ from .imports import (
     read_csv,
 )
 from .models import (
-    OCCUPATION_CODE_RE,
     FunctionWeight,
     Occupation,
     OccupationalFunction,

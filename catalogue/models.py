@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Concat, Lower, Now, Upper
+from django.db.models.functions import Lower, Now, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
+from . import codes
+from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE, OCCUPATION_CODE_RE
 from .querysets import (
     AnnouncementQuerySet,
     FigureQuerySet,
@@ -23,11 +25,6 @@ from .querysets import (
     SkillStandardQuerySet,
     SourceQuerySet,
 )
-
-MAJOR_CODE_RE = r"^[0-9]$"
-MIDDLE_CODE_RE = r"^[0-9]-[0-9]{2}$"
-MINOR_CODE_RE = r"^[0-9]-[0-9]{2}-[0-9]{2}$"
-OCCUPATION_CODE_RE = r"^[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 
 
 def _code_validator(pattern: str, example: str) -> RegexValidator:
@@ -261,7 +258,7 @@ def _group_constraints(name: str, pattern: str, parent: str = "") -> list:
     if parent:
         constraints.append(
             models.CheckConstraint(
-                condition=Q(code__startswith=Concat(F(parent), models.Value("-"))),
+                condition=codes.under(F(parent)),
                 name=f"{name}_code_in_parent",
                 violation_error_message=_("The code must begin with its parent group's code."),
             )
@@ -667,8 +664,7 @@ class Occupation(TimeStamped, Revisioned):
             ),
             # A coded occupation sits in the minor group its code names.
             models.CheckConstraint(
-                condition=Q(code__isnull=True)
-                | Q(code__startswith=Concat(F("minor_group"), models.Value("-"))),
+                condition=Q(code__isnull=True) | codes.under(F("minor_group")),
                 name="occupation_code_in_minor_group",
                 violation_error_message=_("The code must begin with its minor group's code."),
             ),

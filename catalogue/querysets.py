@@ -17,8 +17,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, ExtractYear, Substr, Upper
+from django.db.models.functions import Cast, ExtractYear, Upper
 
+from . import codes
 from .search.query import ParsedQuery, parse
 from .standards import with_outline
 
@@ -129,7 +130,7 @@ class OccupationQuerySet(models.QuerySet):
         how many have no code; one pass over the status-and-code index."""
         return dict(
             self.order_by()
-            .annotate(major=Substr("code", 1, 1))
+            .annotate(major=codes.prefix_expression("major"))
             .values("major")
             .annotate(n=Count("pk"))
             .values_list("major", "n")

@@ -18,11 +18,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import codes, services
+from .codes import OCCUPATION_CODE_RE
 from .imports import (
     ANNOUNCEMENTS_FILE,
     MOHRSS,
-    OCCUPATION_CODE_RE,
     OCCUPATION_COLUMNS,
     URL_RE,
     ImportFileError,
@@ -1047,7 +1047,7 @@ def _read_final_additions(path: Path) -> list[Row]:
         )
         _check(bool(row["name_zh"]), path, row, "the occupation has no name")
         _check(
-            row["minor_code"] == row["code"][:7],
+            row["minor_code"] == codes.prefix(row["code"], "minor"),
             path,
             row,
             f"minor_code {row['minor_code']!r} does not match code {row['code']}",

@@ -27,12 +27,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE, OCCUPATION_CODE_RE
 from .imports import ImportFileError, ImportReport, Row, read_csv
 from .models import (
-    MAJOR_CODE_RE,
-    MIDDLE_CODE_RE,
-    MINOR_CODE_RE,
-    OCCUPATION_CODE_RE,
     JobType,
     MajorGroup,
     MiddleGroup,

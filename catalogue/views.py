@@ -1,7 +1,6 @@
 import logging
 import sys
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -13,19 +12,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import freshness
 from .api.errors import json_error
 from .exports import export_response, table_csv_response
-from .filters import OccupationFilter
+from .filters import SORTS, OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
 from .models import Announcement, Figure, Occupation, SkillStandard, Source
-from .querysets import RowsByKey
-from .search.query import parse
-from .search.snippets import snippets
-from .search.vocabulary import suggest
 from .selectors import (
     attach_standard_outlines,
-    autocomplete,
     catalogue_summary,
     classification_tree,
+    occupation_autocomplete,
+    occupation_matches,
+    occupation_search,
     record_parts,
     translation_counts,
 )
@@ -70,66 +67,42 @@ def _with_params(request, changes: dict):
     return params
 
 
-class OccupationListView(ListView):
-    """The browse and search page: one FilterSet drives the rows, the facets and the links."""
+class OccupationListView(TemplateView):
+    """The browse and search page: the rows, the facets and the links of one search."""
 
     template_name = "catalogue/occupation_list.html"
-    context_object_name = "occupations"
     query_parameters = frozenset({*OccupationFilter.base_filters, "page"})
-    paginate_by = settings.CATALOGUE_PAGE_SIZE
-    # Fewer results than this and a spelling suggestion is worth a look.
-    SUGGEST_BELOW = 3
-
-    def get(self, request, *args, **kwargs):
-        self.filterset = OccupationFilter(
-            request.GET or None,
-            queryset=Occupation.objects.visible_to(request.user).for_list(),
-            request=request,
-        )
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.filterset.qs
-
-    def paginate_queryset(self, queryset, page_size):
-        # A page number out of range or not a number shows the nearest page, never an error.
-        paginator = self.get_paginator(RowsByKey(queryset), page_size)
-        # The facets' query already counted the list: spare the paginator its COUNT(*).
-        paginator.count = self.facets_total
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        facets = self.filterset.facets()
-        self.facets_total = self.filterset.total
-        context = super().get_context_data(**kwargs)
-        parsed = self.filterset.parsed
-        page = context["page_obj"]
-        suggestion = None
-        if parsed.words and page.paginator.count < self.SUGGEST_BELOW:
-            suggestion = suggest(parsed.text)
-        for facet in facets:
+        request = self.request
+        matches = occupation_matches(params=request.GET, user=request.user)
+        results = occupation_search(matches=matches, page=request.GET.get("page"))
+        for facet in results.facets:
             for option in facet["options"]:
                 value = None if option["active"] else option["value"]
-                option["params"] = _with_params(self.request, {facet["name"]: value})
-        context.update(
-            filter=self.filterset,
-            query=parsed.text,
-            parsed=parsed,
-            facets=facets,
-            snippets=snippets(page.object_list, parsed) if parsed.text else {},
-            suggestion=suggestion,
-            sort=self.filterset.sort_key,
+                option["params"] = _with_params(request, {facet["name"]: value})
+        page = results.page
+        return super().get_context_data(
+            occupations=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            sorts=SORTS,
+            query=matches.parsed.text,
+            parsed=matches.parsed,
+            facets=results.facets,
+            snippets=results.snippets,
+            suggestion=results.suggestion,
+            sort=matches.sort,
             invalid=[
                 {
-                    "label": self.filterset.filters[name].label,
-                    "errors": errors,
-                    "remove_params": _with_params(self.request, {name: None}),
+                    "label": problem.label,
+                    "errors": problem.errors,
+                    "remove_params": _with_params(request, {problem.name: None}),
                 }
-                for name, errors in self.filterset.form.errors.items()
+                for problem in matches.invalid
             ],
+            **kwargs,
         )
-        return context
 
 
 class OccupationExportView(View):
@@ -138,18 +111,14 @@ class OccupationExportView(View):
     query_parameters = frozenset(OccupationFilter.base_filters)
 
     def get(self, request, export_format):
-        filterset = OccupationFilter(
-            request.GET or None,
-            queryset=Occupation.objects.visible_to(request.user),
-            request=request,
-        )
-        return export_response(filterset.qs, export_format, request, name=_export_name(filterset))
+        matches = occupation_matches(params=request.GET, user=request.user)
+        return export_response(matches.rows, export_format, request, name=_export_name(matches))
 
 
-def _export_name(filterset) -> str:
+def _export_name(matches) -> str:
     """occupations, or occupations-<filters> from the active ones: a file name that says what."""
-    parts = [f"{k}-{v}" for k, v in filterset.cleaned_data.items() if v and k not in {"q", "sort"}]
-    if filterset.parsed.text:
+    parts = [f"{k}-{v}" for k, v in matches.filters.items()]
+    if matches.parsed.text:
         parts.insert(0, "search")
     return "-".join(["occupations", *parts])[:100]
 
@@ -160,9 +129,9 @@ class AutocompleteView(View):
     query_parameters = frozenset({"q"})
 
     def get(self, request):
-        parsed = parse(request.GET.get("q", ""))
-        results = autocomplete(request.user, parsed)
-        return JsonResponse({"query": parsed.text, "results": results})
+        return JsonResponse(
+            occupation_autocomplete(query=request.GET.get("q", ""), user=request.user)
+        )
 
 
 class ClassificationView(TemplateView):

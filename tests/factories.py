@@ -1,6 +1,6 @@
 import factory
 
-from catalogue import models
+from catalogue import codes, models
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -30,7 +30,8 @@ class MiddleGroupFactory(factory.django.DjangoModelFactory):
     code = "4-04"
     name_zh = "信息传输、软件和信息技术服务人员"
     major_group = factory.SubFactory(
-        MajorGroupFactory, code=factory.LazyAttribute(lambda o: o.factory_parent.code.split("-")[0])
+        MajorGroupFactory,
+        code=factory.LazyAttribute(lambda o: codes.prefix(o.factory_parent.code, "major")),
     )
 
 
@@ -42,7 +43,8 @@ class MinorGroupFactory(factory.django.DjangoModelFactory):
     code = "4-04-05"
     name_zh = "软件和信息技术服务人员"
     middle_group = factory.SubFactory(
-        MiddleGroupFactory, code=factory.LazyAttribute(lambda o: o.factory_parent.code[:4])
+        MiddleGroupFactory,
+        code=factory.LazyAttribute(lambda o: codes.prefix(o.factory_parent.code, "middle")),
     )
 
 
@@ -60,7 +62,8 @@ class OccupationFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"4-04-05-{n % 100:02d}")
     minor_group = factory.SubFactory(
-        MinorGroupFactory, code=factory.LazyAttribute(lambda o: o.factory_parent.code[:7])
+        MinorGroupFactory,
+        code=factory.LazyAttribute(lambda o: codes.prefix(o.factory_parent.code, "minor")),
     )
     name_zh = factory.Sequence(lambda n: f"测试职业{n}")
     name_en = factory.Sequence(lambda n: f"Test occupation {n}")

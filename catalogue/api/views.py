@@ -9,12 +9,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalogue.codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE
 from catalogue.exports import EXPORT_FORMATS, export_records, export_response
 from catalogue.filters import BOOLEAN_CHOICES, SORTS, OccupationFilter, level_choices
 from catalogue.models import (
-    MAJOR_CODE_RE,
-    MIDDLE_CODE_RE,
-    MINOR_CODE_RE,
     Announcement,
     Figure,
     Occupation,
@@ -22,19 +20,20 @@ from catalogue.models import (
     SkillStandard,
     Source,
 )
-from catalogue.querysets import RowsByKey
-from catalogue.search.query import parse
-from catalogue.search.snippets import snippets
-from catalogue.search.vocabulary import suggest
-from catalogue.selectors import attach_standard_outlines, autocomplete, classification_tree
+from catalogue.selectors import (
+    PAGE_SIZE,
+    attach_standard_outlines,
+    classification_tree,
+    occupation_autocomplete,
+    occupation_matches,
+    occupation_search,
+)
 from catalogue.standards import LevelChoiceError, attach_outlines, chosen_levels, comparison
 
 from . import serializers
 from .errors import InvalidParameters
 
 MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 25
-SUGGEST_BELOW = 3
 ERRORS = {
     400: OpenApiResponse(serializers.ErrorSerializer, description="A parameter is not valid."),
     404: OpenApiResponse(serializers.ErrorSerializer, description="No such record or page."),
@@ -115,7 +114,7 @@ class OccupationList(APIView):
             OpenApiParameter(
                 "page_size",
                 {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-                description=f"1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} by default.",
+                description=f"1 to {MAX_PAGE_SIZE}; {PAGE_SIZE} by default.",
             ),
             OpenApiParameter(
                 "format",
@@ -140,31 +139,22 @@ class OccupationList(APIView):
     )
     def get(self, request):
         params = request.query_params
-        filterset = OccupationFilter(
-            params or None,
-            queryset=Occupation.objects.visible_to(request.user).for_list(),
-            request=request,
-        )
-        if filterset.is_bound and not filterset.is_valid():
-            raise InvalidParameters(
-                {name: list(errors) for name, errors in filterset.form.errors.items()}
-            )
+        matches = occupation_matches(params=params, user=request.user)
+        if matches.invalid:
+            raise InvalidParameters({problem.name: problem.errors for problem in matches.invalid})
         # Every parameter is checked, whatever the format asked for.
         page = _positive_int(params, "page", 1)
-        page_size = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        page_size = _positive_int(params, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
         export_format = params.get("format", "json") or "json"
         if export_format in EXPORT_FORMATS:
-            return export_response(filterset.qs, export_format, request)
+            return export_response(matches.rows, export_format, request)
         if export_format != "json":
             raise InvalidParameters({"format": [f"Use json, csv or jsonl, not {export_format!r}."]})
 
-        facets = filterset.facets()
-        total = filterset.total
-        last = max(1, -(-total // page_size))
-        if page > last:
+        results = occupation_search(matches=matches, page=page, page_size=page_size)
+        last = results.page.paginator.num_pages
+        if page > last:  # the search gave the nearest page; the API says there is none
             raise NotFound(f"Page {page} is past the last page, {last}.")
-        rows = RowsByKey(filterset.qs)[(page - 1) * page_size : page * page_size]
-        parsed = filterset.parsed
 
         def page_url(number):
             if not 1 <= number <= last:
@@ -174,17 +164,17 @@ class OccupationList(APIView):
             return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
         data = {
-            "count": total,
+            "count": results.total,
             "page": page,
             "page_size": page_size,
             "next": page_url(page + 1),
             "previous": page_url(page - 1),
-            "query": parsed.text,
-            "suggestion": suggest(parsed.text) if parsed.words and total < SUGGEST_BELOW else None,
-            "facets": facets,
-            "results": rows,
+            "query": matches.parsed.text,
+            "suggestion": results.suggestion,
+            "facets": results.facets,
+            "results": results.page.object_list,
         }
-        context = {"request": request, "snippets": snippets(rows, parsed) if parsed.text else {}}
+        context = {"request": request, "snippets": results.snippets}
         return Response(serializers.OccupationListSerializer(data, context=context).data)
 
 
@@ -372,5 +362,5 @@ class Autocomplete(APIView):
         responses={200: serializers.AutocompleteSerializer},
     )
     def get(self, request):
-        parsed = parse(request.query_params.get("q", ""))
-        return Response({"query": parsed.text, "results": autocomplete(request.user, parsed)})
+        query = request.query_params.get("q", "")
+        return Response(occupation_autocomplete(query=query, user=request.user))

@@ -1,0 +1,140 @@
+"""The occupation list's facets: for each, its options with how many rows each would show.
+
+One GROUPING SETS query counts every facet whose filter is not in use, the levels and the
+list's total in a single pass over the filtered rows; each facet in use gets a pass of its own,
+without its own filter. The answer is a value (the facets and the total); nothing is kept on the
+filterset.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
+from . import codes
+from .filters import FACET_CHOICES, HAS_STANDARD, LEVEL_FLAGS, LEVELS
+from .models import Announcement
+
+# Each facet's key, as SQL over the filtered rows ("b" in grouped_counts), selected under the
+# facet's name. Trusted SQL: the level flags' names, too, are ours.
+GROUP_KEYS = {
+    **{level: codes.prefix_sql(level, "b.code") for level in codes.GROUP_LEVELS},
+    "digital": "CASE WHEN b.is_digital THEN 'yes' ELSE 'no' END",
+    "green": "CASE WHEN b.is_green THEN 'yes' ELSE 'no' END",
+    "announcement": "b.announcement_id::text",
+    "standard": "CASE WHEN b.has_standard THEN 'yes' ELSE 'no' END",
+}
+# Middle groups show once a major group is chosen, minor groups once a middle one is.
+PARENTS = {"middle": "major", "minor": "middle"}
+
+
+@dataclass(frozen=True)
+class GroupedCounts:
+    counts: dict[str, dict[str, int]]  # facet → key → rows; "level" → level key → rows
+    total: int
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    facets: list[dict]  # each {"name", "label", "options": [{value, label, count, active, …}]}
+    total: int  # the rows of the list, every valid filter applied
+
+
+def grouped_counts(queryset, facets: list[str], levels: bool = False) -> GroupedCounts:
+    """Counts per key of each facet, and the total, in one pass over the filtered rows; with
+    levels, also how many rows have each skill-standard level (under "level")."""
+    # PostgreSQL runs each level's EXISTS once, as a hashed subplan (seen on 100,000 rows).
+    level_flags = LEVEL_FLAGS if levels else {}
+    base = queryset.order_by().annotate(has_standard=HAS_STANDARD, **level_flags)
+    base = base.values(
+        "code", "is_digital", "is_green", "announcement_id", "has_standard", *level_flags
+    )
+    counts: dict[str, dict[str, int]] = {f: {} for f in facets} | ({"level": {}} if levels else {})
+    try:
+        sql, params = base.query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
+        return GroupedCounts(counts, 0)
+    keys = [GROUP_KEYS[f] for f in facets]
+    # Every column under an explicit name, which is how the rows are read back.
+    columns = "".join(f'{key} AS "{facet}", ' for facet, key in zip(facets, keys, strict=True))
+    sets = "".join(f"({key}), " for key in keys)
+    grouping = f"GROUPING({', '.join(keys)})" if keys else "0"
+    flag_counts = "".join(f', COUNT(*) FILTER (WHERE b.{flag}) AS "{flag}"' for flag in level_flags)
+    query = (
+        f'SELECT {columns}{grouping} AS "grouping", COUNT(*) AS "rows"{flag_counts} '
+        f"FROM ({sql}) AS b GROUP BY GROUPING SETS ({sets}())"
+    )
+    total = 0
+    everything = (1 << len(keys)) - 1  # GROUPING sets a bit for each key not grouped by
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [column.name for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            if row["grouping"] == everything:
+                total = row["rows"]
+                if levels:
+                    counts["level"] = {
+                        key: row[flag]
+                        for key, flag in zip(LEVELS, level_flags, strict=True)
+                        if row[flag]
+                    }
+                continue
+            for i, facet in enumerate(facets):
+                grouped_by = not row["grouping"] & (1 << (len(keys) - 1 - i))
+                if grouped_by and row[facet] is not None:
+                    counts[facet][row[facet]] = row["rows"]
+    return GroupedCounts(counts, total)
+
+
+def _choices(filterset, facet: str) -> list[tuple[str, str, dict]]:
+    """Each option as (value, label, names); names are empty but for groups and batches."""
+    if facet in FACET_CHOICES:
+        return FACET_CHOICES[facet]()
+    choices = filterset.filters[facet].extra["choices"]
+    return [(value, label, {}) for value, label in (choices() if callable(choices) else choices)]
+
+
+def facet_counts(filterset) -> FacetCounts:
+    """For each facet shown, its options with counts for the query and the other filters;
+    and the list's total.
+
+    The facets whose filter is not in use all count over the filtered list, so they share one
+    pass, which also gives the total (and the levels' counts, when no level is chosen); each
+    facet in use needs a pass of its own, without its own filter.
+    """
+    active = {name: filterset.cleaned_data.get(name) or "" for name in filterset.FACETS}
+    shown = [f for f in filterset.FACETS if not PARENTS.get(f) or active[PARENTS[f]]]
+    grouped = [f for f in shown if f in GROUP_KEYS]
+    idle = [f for f in grouped if not active[f]]
+    level_idle = "level" in shown and not active["level"]
+    everything = grouped_counts(filterset.queryset_without(None), idle, level_idle)
+    counts = dict(everything.counts)
+    for facet in grouped:
+        if active[facet]:
+            counts[facet] = grouped_counts(filterset.queryset_without(facet), [facet]).counts[facet]
+    if "level" in shown and active["level"]:
+        counts["level"] = grouped_counts(filterset.queryset_without("level"), [], True).counts[
+            "level"
+        ]
+    announcements = {str(pk): key for pk, key in Announcement.objects.values_list("pk", "key")}
+    counts["announcement"] = {
+        announcements.get(pk, pk): n for pk, n in counts.get("announcement", {}).items()
+    }
+    facets = []
+    for facet in shown:
+        parent = PARENTS.get(facet)
+        options = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[facet].get(value, 0),
+                "active": active[facet] == value,
+                **names,
+            }
+            for value, label, names in _choices(filterset, facet)
+            if (not parent or codes.is_under(value, active[parent]))
+            and (counts[facet].get(value) or active[facet] == value)
+        ]
+        facets.append({"name": facet, "label": filterset.filters[facet].label, "options": options})
+    return FacetCounts(facets, everything.total)

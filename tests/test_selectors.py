@@ -1,0 +1,154 @@
+from django.contrib.auth.models import AnonymousUser
+from django.test import TestCase
+from django.urls import reverse
+
+from catalogue.models import Occupation, SkillStandard, StandardLevel
+from catalogue.selectors import (
+    PAGE_SIZE,
+    occupation_autocomplete,
+    occupation_matches,
+    occupation_search,
+)
+
+from .helpers import index_for_search
+from .search_corpus import build_competitors
+
+LIST = reverse("catalogue:occupation-list")
+API_LIST = "/api/v1/occupations/"
+EXPORT = reverse("catalogue:occupation-export", args=["jsonl"])
+AUTOCOMPLETE = reverse("catalogue:occupation-autocomplete")
+API_AUTOCOMPLETE = "/api/v1/autocomplete/"
+
+
+def search(params, page=1, page_size=PAGE_SIZE, user=None):
+    matches = occupation_matches(params=params, user=user or AnonymousUser())
+    return occupation_search(matches=matches, page=page, page_size=page_size)
+
+
+def counts(facets):
+    return {f["name"]: {o["value"]: o["count"] for o in f["options"]} for f in facets}
+
+
+class OneSearchForEveryCallerTests(TestCase):
+    """The page, the API and the downloads show what the selector answers, for the same
+    parameters: the same total, rows, facets and suggestion."""
+
+    fixtures = ["seed"]
+    PARAMS = [
+        {},
+        {"q": "师"},
+        {"q": "人工智能", "major": "4"},
+        {"major": "4", "middle": "4-04", "digital": "yes"},
+        {"announcement": "batch-2", "sort": "newest"},
+        {"level": "3"},
+        {"q": "suply chain"},  # a typo: few results and a suggestion
+        {"q": "4-04"},
+    ]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        standard = SkillStandard.objects.get(occupation__slug="ai-trainer")
+        StandardLevel.objects.create(standard=standard, level=3)
+        index_for_search()
+
+    def test_the_page_and_the_api_show_the_selectors_answer(self):
+        for params in self.PARAMS:
+            with self.subTest(params=params):
+                results = search(params)
+                slugs = [o.slug for o in results.page.object_list]
+                page = self.client.get(LIST, params).context
+                api = self.client.get(API_LIST, params).json()
+                self.assertEqual(results.total, page["paginator"].count)
+                self.assertEqual(results.total, api["count"])
+                self.assertEqual(slugs, [o.slug for o in page["occupations"]])
+                self.assertEqual(slugs, [r["slug"] for r in api["results"]])
+                self.assertEqual(results.suggestion, page["suggestion"])
+                self.assertEqual(results.suggestion, api["suggestion"])
+                self.assertEqual(counts(results.facets), counts(page["facets"]))
+                self.assertEqual(counts(results.facets), counts(api["facets"]))
+                self.assertEqual(results.matches.sort, page["sort"])
+
+    def test_the_total_is_every_match_and_the_page_a_slice_of_them(self):
+        for params in self.PARAMS:
+            with self.subTest(params=params):
+                results = search(params, page_size=5)
+                every = [o.slug for o in results.matches.rows]
+                self.assertEqual(results.total, len(every))
+                self.assertEqual([o.slug for o in results.page.object_list], every[:5])
+
+    def test_a_typo_gets_a_suggestion_and_a_known_word_none(self):
+        self.assertEqual(search({"q": "suply chain"}).suggestion, "supply chain")
+        self.assertIsNone(search({"q": "supply chain"}).suggestion)
+        self.assertIsNone(search({}).suggestion)
+
+    def test_the_download_streams_the_selectors_rows_in_order(self):
+        for params in [{"q": "师"}, {"digital": "yes", "sort": "name"}, {"major": "x"}]:
+            with self.subTest(params=params):
+                rows = [o.slug for o in search(params).matches.rows]
+                lines = b"".join(self.client.get(EXPORT, params).streaming_content)
+                exported = [line for line in lines.decode().splitlines() if line]
+                self.assertEqual(len(exported), len(rows))
+                for slug, line in zip(rows, exported, strict=True):
+                    self.assertIn(f'"slug": "{slug}"', line)
+
+    def test_an_invalid_filter_is_ignored_by_the_page_and_refused_by_the_api(self):
+        params = {"q": "师", "major": "x", "digital": "maybe"}
+        results = search(params)
+        self.assertEqual([p.name for p in results.matches.invalid], ["major", "digital"])
+        self.assertEqual(results.matches.filters, {})
+        without = search({"q": "师"})
+        self.assertEqual(results.total, without.total)
+        page = self.client.get(LIST, params).context
+        self.assertEqual(page["paginator"].count, results.total)
+        self.assertEqual(
+            [o.slug for o in page["occupations"]], [o.slug for o in results.page.object_list]
+        )
+        self.assertEqual([p["label"] for p in page["invalid"]], ["Major group", "Digital (S)"])
+        api = self.client.get(API_LIST, params)
+        self.assertEqual(api.status_code, 400)
+        self.assertEqual(list(api.json()["errors"]), ["major", "digital"])
+
+    def test_a_page_out_of_range_is_the_nearest_page(self):
+        last = search({}, page=1, page_size=5).page.paginator.num_pages
+        for page, number in [("abc", 1), ("99999", last), (2, 2)]:
+            with self.subTest(page=page):
+                self.assertEqual(search({}, page=page, page_size=5).page.number, number)
+        # The API says there is no such page instead.
+        response = self.client.get(API_LIST, {"page": last + 1, "page_size": 5})
+        self.assertEqual(response.status_code, 404)
+
+    def test_drafts_are_matched_for_staff_only(self):
+        Occupation.objects.filter(slug="ai-trainer").update(status="draft")
+        staff = type("Staff", (), {"is_authenticated": True, "is_staff": True})()
+        self.assertEqual(search({"q": "训练师"}).total, 0)
+        self.assertEqual(search({"q": "训练师"}, user=staff).total, 1)
+
+    def test_matching_runs_no_query_and_searching_a_fixed_number(self):
+        with self.assertNumQueries(0):
+            matches = occupation_matches(params={"q": "师", "major": "4"}, user=AnonymousUser())
+        # the facets' pass with the total, the major facet without its own filter, announcement
+        # keys, two facets' choices; the page's keys and rows, and their skill standards
+        with self.assertNumQueries(8):
+            occupation_search(matches=matches)
+
+
+class AutocompleteTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        build_competitors()
+        index_for_search()
+
+    def test_the_page_and_the_api_suggest_the_same(self):
+        for query in ["训练", "supp", "rgznxls", "anchor", "4-04", "", "\x00'\""]:
+            with self.subTest(query=query):
+                answer = occupation_autocomplete(query=query, user=AnonymousUser())
+                page = self.client.get(AUTOCOMPLETE, {"q": query}).json()
+                api = self.client.get(API_AUTOCOMPLETE, {"q": query}).json()
+                self.assertEqual(page, answer)
+                self.assertEqual(
+                    [r["url"] for r in api["results"]], [r["url"] for r in page["results"]]
+                )
+                self.assertEqual(api["query"], page["query"])
