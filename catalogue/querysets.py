@@ -167,11 +167,15 @@ class OccupationQuerySet(models.QuerySet):
             Prefetch("related", queryset=related.order_by("code", "name_zh")),
             Prefetch(
                 "quotes",
-                queryset=Quote.objects.select_related("source").order_by("source", "position"),
+                queryset=Quote.objects.select_related("source").order_by(
+                    "source", "position", "pk"
+                ),
             ),
             Prefetch(
                 "figures",
-                queryset=Figure.objects.select_related("source").order_by("source", "position"),
+                queryset=Figure.objects.select_related("source").order_by(
+                    "source", "position", "pk"
+                ),
             ),
             # The outline comes with the standards, so a standard costs no query of its own.
             Prefetch(
@@ -381,8 +385,9 @@ class PassageQuerySet(models.QuerySet):
     """Quotes and figures: passages of a source."""
 
     def in_source_order(self):
-        """By source, then as the source gives them, each with its source."""
-        return self.select_related("source").order_by("source__key", "position")
+        """By source, then as the source gives them (several figures can stand in one
+        sentence, at one position: then as they were recorded), each with its source."""
+        return self.select_related("source").order_by("source__key", "position", "pk")
 
     def for_list(self, user):
         """The API's list: in source order, with the occupations the user may see."""
