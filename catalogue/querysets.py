@@ -14,7 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Upper
+from django.db.models.functions import Cast, Substr, Upper
 from django.utils.translation import gettext_lazy as _
 
 from .languages import translation_label
@@ -284,6 +284,46 @@ def classification_tree(user) -> tuple[list, int]:
         major.occupation_count = sum(m.occupation_count for m in major.middles)
     # Occupations proposed in a public consultation are not in the classification at all.
     return groups, visible.filter(code=None).exclude(kind="proposed").count()
+
+
+def home_summary(user) -> dict:
+    """What the home page shows from the database, for what the user may see: the major
+    groups with their counts, the total, the latest announcements with theirs, the featured
+    figures, and whether anything has been imported yet (seed_only); six queries."""
+    from .models import Announcement, Figure, MajorGroup, Occupation
+
+    visible = Occupation.objects.visible_to(user)
+    # One pass over the occupations (the status-and-code index) counts each major group, by
+    # the first character of the code, and, with the uncoded ones, the whole catalogue.
+    per_major = dict(
+        visible.order_by()
+        .annotate(major=Substr("code", 1, 1))
+        .values("major")
+        .annotate(n=Count("pk"))
+        .values_list("major", "n")
+    )
+    # Occupations proposed in a public consultation are not counted as occupations; they
+    # are among the few uncoded rows, so this reads only those.
+    proposed = visible.filter(code=None, kind=Occupation.Kind.PROPOSED).count()
+    major_groups = list(MajorGroup.objects.order_by("code"))
+    for group in major_groups:
+        group.occupation_count = per_major.get(group.code, 0)
+    announcements = Announcement.objects.annotate(
+        occupation_count=Count("occupations", filter=Q(occupations__in=visible))
+    ).order_by("-date", "-batch_number")[:5]
+    figures = (
+        Figure.objects.filter(featured=True)
+        .select_related("source")
+        .order_by("source__key", "position")[:4]
+    )
+    return {
+        "major_groups": major_groups,
+        "occupation_count": sum(per_major.values()) - proposed,
+        "announcements": list(announcements),
+        "figures": list(figures),
+        # The hint on importing the reference data, until something has been imported.
+        "seed_only": not Occupation.objects.filter(imported_at__isnull=False).exists(),
+    }
 
 
 AUTOCOMPLETE_LIMIT = 8

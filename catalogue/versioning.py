@@ -1,10 +1,14 @@
 """The catalogue's version: raised by every change (catalogue.refresh says which), read by every
 cacheable request."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import connection
+
+T = TypeVar("T")
 
 _BUMP = """
     INSERT INTO catalogue_catalogueversion (id, number, changed_at) VALUES (1, 1, now())
@@ -37,3 +41,23 @@ def bump() -> None:
     with the change that raised it, and not at all if that change rolls back."""
     with connection.cursor() as cursor:
         cursor.execute(_BUMP)
+
+
+def memoised(name: str, compute: Callable[[], T]) -> T:
+    """What compute() returns, kept in Django's cache under the catalogue version: for reads
+    that are the same for every visitor (counts over the published catalogue, the lists of
+    groups and batches), computed once per version and per release, like the page cache but
+    for parts of pages, and kept when the page cache is off. Only for what every anonymous
+    visitor sees: staff, who see drafts, must compute their own."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    key = f"part:{current().number}:{settings.CATALOGUE_RELEASE}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+_MISSING = object()

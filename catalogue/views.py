@@ -3,8 +3,7 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Substr
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -12,17 +11,19 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import versioning
 from .api.errors import json_error
 from .exports import export_response, table_csv_response
 from .filters import OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
-from .models import Announcement, Figure, MajorGroup, Occupation, Quote, SkillStandard, Source
+from .models import Announcement, Figure, Occupation, Quote, SkillStandard, Source
 from .querysets import (
     RowsByKey,
     attach_standard_outlines,
     autocomplete,
     classification_tree,
+    home_summary,
     record_parts,
     translation_counts,
     visible_occupations,
@@ -44,35 +45,13 @@ class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs):
-        visible = Occupation.objects.visible_to(self.request.user)
-        # One pass over the occupations (the status-and-code index) counts each major group, by
-        # the first character of the code, and, with the uncoded ones, the whole catalogue.
-        per_major = dict(
-            visible.order_by()
-            .annotate(major=Substr("code", 1, 1))
-            .values("major")
-            .annotate(n=Count("pk"))
-            .values_list("major", "n")
-        )
-        # Occupations proposed in a public consultation are not counted as occupations; they
-        # are among the few uncoded rows, so this reads only those.
-        proposed = visible.filter(code=None, kind=Occupation.Kind.PROPOSED).count()
-        major_groups = list(MajorGroup.objects.order_by("code"))
-        for group in major_groups:
-            group.occupation_count = per_major.get(group.code, 0)
-        return super().get_context_data(
-            major_groups=major_groups,
-            occupation_count=sum(per_major.values()) - proposed,
-            announcements=Announcement.objects.annotate(
-                occupation_count=Count("occupations", filter=Q(occupations__in=visible))
-            ).order_by("-date", "-batch_number")[:5],
-            figures=Figure.objects.filter(featured=True)
-            .select_related("source")
-            .order_by("source__key", "position")[:4],
-            # The hint on importing the reference data, until something has been imported.
-            seed_only=not Occupation.objects.filter(imported_at__isnull=False).exists(),
-            **kwargs,
-        )
+        user = self.request.user
+        if user.is_authenticated and user.is_staff:  # staff see drafts: counted for them
+            summary = home_summary(user)
+        else:
+            # The same for every visitor until the catalogue changes: counted once a version.
+            summary = versioning.memoised("home", lambda: home_summary(user))
+        return super().get_context_data(**summary, **kwargs)
 
 
 def _with_params(request, changes: dict):
