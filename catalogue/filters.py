@@ -21,6 +21,7 @@ from .models import (
     StandardLevel,
 )
 from .search.query import clean, parse
+from .versioning import memoised
 
 SORTS = [
     ("relevance", _("Relevance")),
@@ -55,28 +56,40 @@ def _code_choices(model):
     """Each group as (code, label, names): the label in the page's language (the API's is
     English), the names for pages to show both, with the English name's provenance."""
 
+    def rows():
+        return list(
+            model.objects.order_by("code").values_list(
+                "code", "name_zh", "name_en", "name_en_origin", "name_en_review"
+            )
+        )
+
     def choices():
+        # The groups are the same for every visitor: read once a catalogue version.
         return [
             (
                 code,
                 f"{code} {_page_name(zh, en)}",
                 {"code": code, "name_zh": zh, "name_en": en, "origin": origin, "review": review},
             )
-            for code, zh, en, origin, review in model.objects.order_by("code").values_list(
-                "code", "name_zh", "name_en", "name_en_origin", "name_en_review"
-            )
+            for code, zh, en, origin, review in memoised(f"choices:{model.__name__}", rows)
         ]
 
     return choices
+
+
+def _announcement_rows() -> list:
+    return list(
+        Announcement.objects.order_by("date", "batch_number").only(
+            "key", "label", "batch_number", "date", "date_precision", "status"
+        )
+    )
 
 
 def _announcement_choices():
     """Each batch as (key, label, names): the ministry's Chinese label, and in English the
     batch's number and date (a description, not a translation)."""
     choices = []
-    for announcement in Announcement.objects.order_by("date", "batch_number").only(
-        "key", "label", "batch_number", "date", "date_precision", "status"
-    ):
+    for announcement in memoised("choices:Announcement", _announcement_rows):
         english = announcement.english_label
         choices.append(
             (
@@ -258,7 +271,10 @@ class OccupationFilter(django_filters.FilterSet):
                 counts[facet] = _grouped_counts(self._queryset_without(facet), [facet])[0][facet]
         if "level" in shown and active["level"]:
             counts["level"] = _grouped_counts(self._queryset_without("level"), [], True)[0]["level"]
-        announcements = {str(pk): key for pk, key in Announcement.objects.values_list("pk", "key")}
+        # Batches are counted by id, chosen by key (read once a version, with the choices).
+        announcements = {
+            str(a.pk): a.key for a in memoised("choices:Announcement", _announcement_rows)
+        }
         counts["announcement"] = {
             announcements.get(pk, pk): n for pk, n in counts.get("announcement", {}).items()
         }

@@ -129,7 +129,7 @@ class CataloguePageMiddleware:
         if not self.applies(request):
             return None
         parameters = self.drop_unknown_parameters(request)
-        version = versioning.current()
+        version = versioning.of_request()
         digest = hashlib.sha256(
             f"{settings.CATALOGUE_RELEASE}|{request.get_host()}|{request.path}?{parameters}".encode()
         ).hexdigest()[:24]

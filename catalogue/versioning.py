@@ -2,10 +2,12 @@
 cacheable request."""
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 T = TypeVar("T")
@@ -36,6 +38,35 @@ def current() -> Version:
     return Version(*row) if row else Version(0, None)
 
 
+# The version a GET or HEAD request read, so that its page and the parts of it kept under the
+# version agree and the table is read once a request; None outside such requests (commands,
+# requests that may write), which read it afresh each time.
+_of_request: ContextVar[dict | None] = ContextVar("catalogue_version_of_request", default=None)
+
+
+def _request_started(environ=None, **kwargs) -> None:
+    reading = (environ or {}).get("REQUEST_METHOD") in {"GET", "HEAD"}
+    _of_request.set({} if reading else None)
+
+
+def _request_finished(**kwargs) -> None:
+    _of_request.set(None)
+
+
+request_started.connect(_request_started, dispatch_uid="catalogue_version_of_request")
+request_finished.connect(_request_finished, dispatch_uid="catalogue_version_of_request_end")
+
+
+def of_request() -> Version:
+    """current(), read once in a GET or HEAD request and kept for the rest of it."""
+    memo = _of_request.get()
+    if memo is None:
+        return current()
+    if "version" not in memo:
+        memo["version"] = current()
+    return memo["version"]
+
+
 def bump() -> None:
     """Raise the version, inside the caller's transaction: the new number is seen together
     with the change that raised it, and not at all if that change rolls back."""
@@ -52,7 +83,7 @@ def memoised(name: str, compute: Callable[[], T]) -> T:
     from django.conf import settings
     from django.core.cache import cache
 
-    key = f"part:{current().number}:{settings.CATALOGUE_RELEASE}:{name}"
+    key = f"part:{of_request().number}:{settings.CATALOGUE_RELEASE}:{name}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
