@@ -252,8 +252,32 @@ class SearchIndexTests(TestCase):
 
     def test_code_prefix_uses_the_pattern_index(self):
         plan = Occupation.objects.search("4-04-05").by_relevance()[:25].explain()
-        self.assertIn("Index Scan using catalogue_occupation_code_", plan)
+        self.assertRegex(
+            plan,
+            r"Index (Only )?Scan using (catalogue_occupation_code_|occupation_status_code_prefix)",
+        )
         self.assertIn("~>=~ '4-04-05'", plan)  # a range scan on the pattern index
+
+    def test_facets_over_a_code_prefix_read_the_covering_pattern_index(self):
+        """What the facets count (code, flags, batch) for a group or a code typed as a search
+        comes from one index, bounded by the prefix: not every entry of the status-and-code
+        index, filtered (LIKE cannot bound a B-tree scan in a collation other than C)."""
+        facets_read = (
+            Occupation.objects.published()
+            .matching("4-04")
+            .order_by()
+            .values("code", "is_digital", "is_green", "announcement_id")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("SET enable_bitmapscan = off")
+            try:
+                plan = facets_read.explain()
+            finally:
+                cursor.execute("RESET enable_seqscan")
+                cursor.execute("RESET enable_bitmapscan")
+        self.assertIn("Index Only Scan using occupation_status_code_prefix", plan)
+        self.assertIn("~>=~ '4-04'", plan)
 
 
 class SearchDocumentUpkeepTests(TestCase):
