@@ -56,25 +56,27 @@ def _code_choices(model):
     """Each group as (code, label, names): the label in the page's language (the API's is
     English), the names for pages to show both, with the English name's provenance."""
 
-    def rows():
-        return list(
-            model.objects.order_by("code").values_list(
-                "code", "name_zh", "name_en", "name_en_origin", "name_en_review"
-            )
-        )
-
-    def choices():
-        # The groups are the same for every visitor: read once a catalogue version.
+    def build():
         return [
             (
                 code,
                 f"{code} {_page_name(zh, en)}",
                 {"code": code, "name_zh": zh, "name_en": en, "origin": origin, "review": review},
             )
-            for code, zh, en, origin, review in memoised(f"choices:{model.__name__}", rows)
+            for code, zh, en, origin, review in model.objects.order_by("code").values_list(
+                "code", "name_zh", "name_en", "name_en_origin", "name_en_review"
+            )
         ]
 
+    def choices():
+        # The same for every visitor in a language: built once a catalogue version.
+        return memoised(f"choices:{model.__name__}:{_language()}", build)
+
     return choices
+
+
+def _language() -> str:
+    return "zh" if chinese_page() else "en"
 
 
 def _announcement_rows() -> list:
@@ -88,17 +90,21 @@ def _announcement_rows() -> list:
 def _announcement_choices():
     """Each batch as (key, label, names): the ministry's Chinese label, and in English the
     batch's number and date (a description, not a translation)."""
-    choices = []
-    for announcement in memoised("choices:Announcement", _announcement_rows):
-        english = announcement.english_label
-        choices.append(
-            (
-                announcement.key,
-                _page_name(announcement.label, english),
-                {"name_zh": announcement.label, "name_en": english},
+
+    def build():
+        choices = []
+        for announcement in memoised("choices:Announcement", _announcement_rows):
+            english = announcement.english_label
+            choices.append(
+                (
+                    announcement.key,
+                    _page_name(announcement.label, english),
+                    {"name_zh": announcement.label, "name_en": english},
+                )
             )
-        )
-    return choices
+        return choices
+
+    return memoised(f"choices:Announcement:{_language()}", build)
 
 
 FACET_CHOICES = {

@@ -75,20 +75,26 @@ def bump() -> None:
 
 
 def memoised(name: str, compute: Callable[[], T]) -> T:
-    """What compute() returns, kept in Django's cache under the catalogue version: for reads
+    """What compute() returns, kept in this process under the catalogue version: for reads
     that are the same for every visitor (counts over the published catalogue, the lists of
-    groups and batches), computed once per version and per release, like the page cache but
-    for parts of pages, and kept when the page cache is off. Only for what every anonymous
-    visitor sees: staff, who see drafts, must compute their own."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    key = f"part:{of_request().number}:{settings.CATALOGUE_RELEASE}:{name}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value)
+    groups and batches), computed once a version by each worker, like the page cache but for
+    parts of pages, and kept when the page cache is off. In the process, not Django's cache:
+    a list of 2,500 minor groups would be unpickled on every read. Only for what every
+    anonymous visitor sees: staff, who see drafts, must compute their own. The caller must
+    not change what it is given."""
+    version = of_request().number
+    kept = _parts.get(name)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = compute()
+    _parts[name] = (version, value)  # the value of an older version goes
     return value
 
 
-_MISSING = object()
+# name -> (version, value); one entry a name, so it holds only what the last version needs.
+_parts: dict[str, tuple[int, object]] = {}
+
+
+def forget() -> None:
+    """Drop what memoised() keeps (tests: a rolled-back test leaves the version where it was)."""
+    _parts.clear()
