@@ -179,6 +179,8 @@ class SearchPageTests(TestCase):
         return len(queries)
 
     def test_a_search_page_runs_a_fixed_number_of_queries(self):
+        # another search first: it reads the facets' groups and batches, kept for the version
+        self.count_queries({"q": "管理", "major": "2"})
         few = self.count_queries({"q": "训练师"})
         many = self.count_queries({"q": "师"})
         self.assertGreater(Occupation.objects.search("师").count(), 10)
@@ -257,27 +259,6 @@ class SearchIndexTests(TestCase):
             r"Index (Only )?Scan using (catalogue_occupation_code_|occupation_status_code_prefix)",
         )
         self.assertIn("~>=~ '4-04-05'", plan)  # a range scan on the pattern index
-
-    def test_facets_over_a_code_prefix_read_the_covering_pattern_index(self):
-        """What the facets count (code, flags, batch) for a group or a code typed as a search
-        comes from one index, bounded by the prefix: not every entry of the status-and-code
-        index, filtered (LIKE cannot bound a B-tree scan in a collation other than C)."""
-        facets_read = (
-            Occupation.objects.published()
-            .matching("4-04")
-            .order_by()
-            .values("code", "is_digital", "is_green", "announcement_id")
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off")
-            cursor.execute("SET enable_bitmapscan = off")
-            try:
-                plan = facets_read.explain()
-            finally:
-                cursor.execute("RESET enable_seqscan")
-                cursor.execute("RESET enable_bitmapscan")
-        self.assertIn("Index Only Scan using occupation_status_code_prefix", plan)
-        self.assertIn("~>=~ '4-04'", plan)
 
 
 class SearchDocumentUpkeepTests(TestCase):
