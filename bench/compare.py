@@ -1,6 +1,7 @@
 """The catalogue beside Datasette on the same 100,000 occupations, under the same load.
 
-    .venv/bin/python bench/compare.py [--seconds 15] [--connections 8] [--scenarios detail]
+    .venv/bin/python bench/compare.py [--seconds 15] [--connections 8] [--uncached-only]
+        [--scenarios NAME,NAME]
 
 Needs wrk (apt-get install wrk) and the bench dependency group (datasette, sqlite-utils:
 `make bench` installs it). Uses the synthetic catalogue in `catalogue_bench` (or the database
@@ -13,10 +14,12 @@ into bench/results/, and serves:
 
 wrk loads each in turn from its own process on loopback, for each scenario, and the script
 prints requests/s and p50/p95/p99 side by side with the ratio, then each server's peak memory.
-Rate limits are off for the run. The catalogue's page cache is on, as deployed: each scenario
-cycles through a handful of queries, as real traffic repeats popular ones. The detail scenario
-cycles through 2,000 distinct records on both sides, the same rows, so that it measures the long
-tail of records rather than a cache. `--scenarios detail,home` runs only those.
+Rate limits are off for the run. The catalogue runs twice: with the page cache off (every
+request rendered and queried), then as deployed, cache on: each search scenario cycles through a
+handful of queries, as real traffic repeats popular ones. The detail scenario cycles through
+2,000 distinct records on both sides, the same rows, so that it measures the long tail of
+records rather than a cache. `--uncached-only` skips the second run;
+`--scenarios 'pinyin,faceted list'` runs a subset.
 """
 
 import argparse
@@ -157,7 +160,14 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument(
-        "--scenarios", help="comma-separated names of the scenarios to run (default: all)"
+        "--scenarios",
+        type=lambda value: [name.strip() for name in value.split(",")],
+        help="a comma-separated subset, e.g. 'pinyin,code,faceted list' (default: all)",
+    )
+    parser.add_argument(
+        "--uncached-only",
+        action="store_true",
+        help="measure the catalogue with the page cache off only, not as deployed too",
     )
     args = parser.parse_args()
 
@@ -171,29 +181,25 @@ def main():
     ours = app_paths([slug for _, slug in records])
     theirs = datasette_paths([pk for pk, _ in records])
     if args.scenarios:
-        chosen = [name.strip() for name in args.scenarios.split(",")]
-        unknown = set(chosen) - set(ours)
+        unknown = set(args.scenarios) - set(ours)
         if unknown:
-            parser.error(
-                f"unknown scenarios: {', '.join(sorted(unknown))}; known: {', '.join(ours)}"
-            )
-        ours = {name: ours[name] for name in chosen}
-        theirs = {name: theirs[name] for name in chosen}
-    results = {}
+            parser.error(f"unknown scenarios {sorted(unknown)}; known: {', '.join(ours)}")
+        ours = {name: ours[name] for name in args.scenarios}
+        theirs = {name: paths for name, paths in theirs.items() if name in ours}
+    results: dict[str, dict[str, dict]] = {name: {} for name in ours}
     # Without the page cache first (every request rendered and queried), then as deployed.
-    for cached in ("false", "true"):
+    runs = {"uncached": "false"} if args.uncached_only else {"uncached": "false", "cached": "true"}
+    for run, cached in runs.items():
         with gunicorn({**env, "CATALOGUE_PAGE_CACHE": cached}) as served:
             for name, paths in ours.items():
                 wrk(served.port, paths, seconds=2, connections=2)  # warm up
-                results.setdefault(name, []).append(
-                    wrk(served.port, paths, args.seconds, args.connections)
-                )
+                results[name][run] = wrk(served.port, paths, args.seconds, args.connections)
             app_memory = peak_rss_mb(served.pid)
     datasette, port = serve_datasette()
     try:
         for name, paths in theirs.items():
             wrk(port, paths, seconds=2, connections=2)
-            results[name].append(wrk(port, paths, args.seconds, args.connections))
+            results[name]["datasette"] = wrk(port, paths, args.seconds, args.connections)
         datasette_memory = peak_rss_mb(os.getpid())  # datasette is a child of this process
     finally:
         datasette.terminate()
@@ -210,12 +216,16 @@ def main():
     )
     print("|---|---|---|---|---:|---|")
     for name, measured in results.items():
-        cells = [_cell(m) for m in measured] + ["–"] * (3 - len(measured))
+        cells = [
+            _cell(measured[run]) if run in measured else "–"
+            for run in ("uncached", "cached", "datasette")
+        ]
         ratio = below = "–"
-        if len(measured) == 3 and measured[2]["requests"]:
-            ds = measured[2]
-            ratio = " / ".join(f"{m['rps'] / ds['rps']:.1f}×" for m in measured[:2])
-            below = " / ".join("yes" if m["p95"] < ds["p95"] else "no" for m in measured[:2])
+        ds = measured.get("datasette")
+        if ds and ds["requests"]:
+            ours_measured = [measured[run] for run in runs]
+            ratio = " / ".join(f"{m['rps'] / ds['rps']:.1f}×" for m in ours_measured)
+            below = " / ".join("yes" if m["p95"] < ds["p95"] else "no" for m in ours_measured)
         print(f"| {name} | {' | '.join(cells)} | {ratio} | {below} |")
     print(
         f"\nPeak memory (VmHWM): catalogue workers {', '.join(f'{m:.0f}' for m in app_memory)} MB;"

@@ -12,8 +12,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from . import codes
-from .filters import FACET_CHOICES, HAS_STANDARD, LEVEL_FLAGS, LEVELS
-from .models import Announcement
+from .filters import FACET_CHOICES, HAS_STANDARD, LEVEL_FLAGS, LEVELS, announcement_rows
 
 # Each facet's key, as SQL over the filtered rows ("b" in grouped_counts), selected under the
 # facet's name. Trusted SQL: the level flags' names, too, are ours.
@@ -117,7 +116,8 @@ def facet_counts(filterset) -> FacetCounts:
         counts["level"] = grouped_counts(filterset.queryset_without("level"), [], True).counts[
             "level"
         ]
-    announcements = {str(pk): key for pk, key in Announcement.objects.values_list("pk", "key")}
+    # Batches are counted by id, chosen by key (read once a version, with the choices).
+    announcements = {str(a.pk): a.key for a in announcement_rows()}
     counts["announcement"] = {
         announcements.get(pk, pk): n for pk, n in counts.get("announcement", {}).items()
     }

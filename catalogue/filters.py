@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import codes
 from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE
-from .languages import first_name
+from .languages import first_name, page_language
 from .models import (
     Announcement,
     MajorGroup,
@@ -18,6 +18,7 @@ from .models import (
     StandardLevel,
 )
 from .search.query import clean, parse
+from .versioning import memoised
 
 SORTS = [
     ("relevance", _("Relevance")),
@@ -45,7 +46,7 @@ def _code_choices(model):
     """Each group as (code, label, names): the label in the page's language (the API's is
     English), the names for pages to show both, with the English name's provenance."""
 
-    def choices():
+    def build():
         return [
             (
                 code,
@@ -57,25 +58,44 @@ def _code_choices(model):
             )
         ]
 
+    def choices():
+        # The same for every visitor in a language: built once a catalogue version.
+        return memoised(f"choices:{model.__name__}:{page_language()}", build)
+
     return choices
+
+
+def announcement_rows() -> list:
+    """The batches in date order, read once a catalogue version (for choices and facets)."""
+    return memoised("choices:Announcement", _announcement_rows)
+
+
+def _announcement_rows() -> list:
+    return list(
+        Announcement.objects.order_by("date", "batch_number").only(
+            "key", "label", "batch_number", "date", "date_precision", "status"
+        )
+    )
 
 
 def _announcement_choices():
     """Each batch as (key, label, names): the ministry's Chinese label, and in English the
     batch's number and date (a description, not a translation)."""
-    choices = []
-    for announcement in Announcement.objects.order_by("date", "batch_number").only(
-        "key", "label", "batch_number", "date", "date_precision", "status"
-    ):
-        english = announcement.english_label
-        choices.append(
-            (
-                announcement.key,
-                first_name(announcement.label, english),
-                {"name_zh": announcement.label, "name_en": english},
+
+    def build():
+        choices = []
+        for announcement in announcement_rows():
+            english = announcement.english_label
+            choices.append(
+                (
+                    announcement.key,
+                    first_name(announcement.label, english),
+                    {"name_zh": announcement.label, "name_en": english},
+                )
             )
-        )
-    return choices
+        return choices
+
+    return memoised(f"choices:Announcement:{page_language()}", build)
 
 
 FACET_CHOICES = {

@@ -28,7 +28,7 @@ class Validators:
 
 def validators(request, parameters: str) -> Validators:
     """The validators of this address with these (canonical) query parameters, now."""
-    version = versioning.current()
+    version = versioning.of_request()
     digest = hashlib.sha256(
         f"{settings.CATALOGUE_RELEASE}|{request.get_host()}|{request.path}?{parameters}".encode()
     ).hexdigest()[:24]

@@ -642,6 +642,15 @@ class Occupation(TimeStamped, Revisioned):
                 include=["is_digital", "is_green", "announcement", "id"],
                 name="occupation_status_code",
             ),
+            # The same, for a code prefix (a major or middle group, a code typed as a search):
+            # LIKE '2-%' can bound a B-tree scan only with the pattern operator class, where
+            # the collation is not C; with the index above it filters all 100,000 entries.
+            models.Index(
+                fields=["status", "code"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                include=["is_digital", "is_green", "announcement", "id"],
+                name="occupation_status_code_prefix",
+            ),
             # fastupdate off: a read-mostly catalogue; a long pending list would make the planner
             # cost the index too high and scan instead. (Code prefixes use the unique code's
             # own varchar_pattern_ops index that Django adds.)

@@ -14,7 +14,9 @@ from .filters import OccupationFilter
 from .languages import translation_label
 from .models import (
     AlternateTitle,
+    Announcement,
     DataIssue,
+    Figure,
     JobType,
     MajorGroup,
     MiddleGroup,
@@ -77,6 +79,25 @@ def catalogue_summary(user) -> tuple[list, int]:
     for group in groups:
         group.occupation_count = per_major.get(group.code, 0)
     return groups, sum(per_major.values()) - visible.proposed().count()
+
+
+def home_summary(user) -> dict:
+    """What the home page shows from the database, for what the user may see: the major
+    groups with their counts, the total, the latest batches with theirs, the featured figures,
+    and whether anything has been imported yet (seed_only); six queries, as values a worker
+    can keep (catalogue.versioning.memoised)."""
+    visible = Occupation.objects.visible_to(user)
+    major_groups, occupation_count = catalogue_summary(user)
+    return {
+        "major_groups": major_groups,
+        "occupation_count": occupation_count,
+        "announcements": list(
+            Announcement.objects.with_occupation_counts(visible).newest_first()[:5]
+        ),
+        "figures": list(Figure.objects.featured()[:4]),
+        # The hint on importing the reference data, until something has been imported.
+        "seed_only": not Occupation.objects.imported().exists(),
+    }
 
 
 def classification_tree(user) -> tuple[list, int]:

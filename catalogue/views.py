@@ -9,17 +9,17 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import freshness
+from . import freshness, versioning
 from .api.errors import json_error
 from .exports import export_response, table_csv_response
 from .filters import SORTS, OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
-from .models import Announcement, Figure, Occupation, SkillStandard, Source
+from .models import Announcement, Occupation, SkillStandard, Source
 from .selectors import (
     attach_standard_outlines,
-    catalogue_summary,
     classification_tree,
+    home_summary,
     occupation_autocomplete,
     occupation_matches,
     occupation_search,
@@ -41,18 +41,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        major_groups, occupation_count = catalogue_summary(user)
-        return super().get_context_data(
-            major_groups=major_groups,
-            occupation_count=occupation_count,
-            announcements=Announcement.objects.with_occupation_counts(
-                Occupation.objects.visible_to(user)
-            ).newest_first()[:5],
-            figures=Figure.objects.featured()[:4],
-            # The hint on importing the reference data, until something has been imported.
-            seed_only=not Occupation.objects.imported().exists(),
-            **kwargs,
-        )
+        if user.is_authenticated and user.is_staff:  # staff see drafts: counted for them
+            summary = home_summary(user)
+        else:
+            # The same for every visitor until the catalogue changes: counted once a version.
+            summary = versioning.memoised("home", lambda: home_summary(user))
+        return super().get_context_data(**summary, **kwargs)
 
 
 def _with_params(request, changes: dict):

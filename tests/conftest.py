@@ -18,10 +18,15 @@ def staff_client(client, django_user_model):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: a rolled-back test leaves the catalogue version
-    where it found it, so the next test's pages would otherwise find its cached ones."""
+    """Every test starts with an empty cache and no kept parts of pages: a rolled-back test
+    leaves the catalogue version where it found it, so the next test's pages would otherwise
+    find its cached ones."""
     from django.core.cache import cache
 
+    from catalogue import versioning
+
     cache.clear()
+    versioning.forget()
     yield
     cache.clear()
+    versioning.forget()

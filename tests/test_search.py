@@ -179,6 +179,8 @@ class SearchPageTests(TestCase):
         return len(queries)
 
     def test_a_search_page_runs_a_fixed_number_of_queries(self):
+        # another search first: it reads the facets' groups and batches, kept for the version
+        self.count_queries({"q": "管理", "major": "2"})
         few = self.count_queries({"q": "训练师"})
         many = self.count_queries({"q": "师"})
         self.assertGreater(Occupation.objects.search("师").count(), 10)
@@ -252,7 +254,10 @@ class SearchIndexTests(TestCase):
 
     def test_code_prefix_uses_the_pattern_index(self):
         plan = Occupation.objects.search("4-04-05").by_relevance()[:25].explain()
-        self.assertIn("Index Scan using catalogue_occupation_code_", plan)
+        self.assertRegex(
+            plan,
+            r"Index (Only )?Scan using (catalogue_occupation_code_|occupation_status_code_prefix)",
+        )
         self.assertIn("~>=~ '4-04-05'", plan)  # a range scan on the pattern index
 
 

@@ -114,6 +114,36 @@ class DraftVisibilityTests(TestCase):
         self.assertContains(self.client.get(self.draft.get_absolute_url()), "draft")
 
 
+@override_settings(CATALOGUE_PAGE_CACHE=False)
+class HomeCountsTests(TestCase):
+    """The home page's counts are the same for every visitor: counted once a catalogue version,
+    counted again after any change, and never shared with staff, who count drafts too."""
+
+    @classmethod
+    def setUpTestData(cls):
+        OccupationFactory(code="4-04-05-05")
+        OccupationFactory(code="4-04-05-06", status=Occupation.Status.DRAFT)
+
+    def home(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/")
+        return response.context["occupation_count"], len(queries)
+
+    def test_counted_once_a_version_and_again_after_a_change(self):
+        (first, first_queries), (again, again_queries) = self.home(), self.home()
+        self.assertEqual((first, again), (1, 1))
+        self.assertLess(again_queries, first_queries)  # the counts came from the cache
+        OccupationFactory(code="4-04-05-07")  # a save raises the catalogue version
+        self.assertEqual(self.home()[0], 2)
+
+    def test_staff_count_drafts_and_do_not_share_their_counts(self):
+        self.home()
+        self.client.force_login(get_user_model().objects.create_user("staff", is_staff=True))
+        self.assertEqual(self.home()[0], 2)
+        self.client.logout()
+        self.assertEqual(self.home()[0], 1)
+
+
 class DetailQueryCountTests(TestCase):
     """The detail page costs the same number of queries however much an occupation has."""
 
