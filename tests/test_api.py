@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 import tempfile
@@ -266,6 +267,11 @@ class ExportTests(ApiTestCase):
 
         OccupationTask.objects.create(
             occupation=Occupation.objects.get(slug="ai-trainer"), text_zh="任务"
+        )
+        # A time whose milliseconds are 000 and microseconds are not (one in a thousand): cut
+        # to the millisecond, it came back as another time.
+        Occupation.objects.filter(slug="ai-trainer").update(
+            updated_at=datetime.datetime(2026, 11, 24, 0, 21, 25, 456, tzinfo=datetime.UTC)
         )
         with tempfile.TemporaryDirectory() as tmp:
             first, second = Path(tmp, "first.json"), Path(tmp, "second.json")

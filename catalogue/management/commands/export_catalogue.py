@@ -1,9 +1,11 @@
+import datetime
 from itertools import chain
 from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
 from django.core.management.base import BaseCommand
+from django.core.serializers.json import DjangoJSONEncoder
 
 from catalogue.management import unbounded_statements
 from catalogue.search.documents import DOCUMENT_FIELDS
@@ -28,6 +30,18 @@ MODELS = [
     "catalogue.Quote",
     "catalogue.Figure",
 ]
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Times to the microsecond. DjangoJSONEncoder cuts them to the millisecond, so a time
+    such as 12:00:00.000456 was written 12:00:00.000, loaded back as 12:00:00 and written
+    12:00:00 the next time: a reloaded catalogue differed from the one exported."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            written = o.isoformat()
+            return written.removesuffix("+00:00") + "Z" if written.endswith("+00:00") else written
+        return super().default(o)
 
 
 class Command(BaseCommand):
@@ -59,6 +73,7 @@ class Command(BaseCommand):
                 indent=1,
                 use_natural_foreign_keys=True,
                 use_natural_primary_keys=True,
+                cls=ExactJSONEncoder,
                 stream=out,
             )
         self.stdout.write(f"Catalogue written to {path}.")
