@@ -21,7 +21,6 @@ from django.db.models.functions import Cast, ExtractYear, Upper
 
 from . import codes
 from .search.query import ParsedQuery, parse
-from .standards import with_outline
 
 # What every list of occupations shows of each: the page, the API and the downloads.
 ROW_FIELDS = [
@@ -144,47 +143,6 @@ class OccupationQuerySet(models.QuerySet):
     def imported(self):
         """Occupations an import wrote, as opposed to the seed catalogue's."""
         return self.filter(imported_at__isnull=False)
-
-    def for_detail(self, user=None):
-        """Everything the detail page shows, in a fixed number of queries."""
-        model = self.model
-        OccupationTask = related_model(model, "tasks")
-        AlternateTitle = related_model(model, "alternate_titles")
-        JobType = related_model(model, "job_types")
-        Quote = related_model(model, "quotes")
-        Figure = related_model(model, "figures")
-        SkillStandard = related_model(model, "skill_standards")
-        related = self.model.objects.all() if user is None else self.model.objects.visible_to(user)
-        return self.select_related(
-            "minor_group__middle_group__major_group", "announcement", "source", "definition_source"
-        ).prefetch_related(
-            Prefetch("tasks", queryset=OccupationTask.objects.select_related("source")),
-            Prefetch("alternate_titles", queryset=AlternateTitle.objects.select_related("source")),
-            Prefetch(
-                "job_types", queryset=JobType.objects.select_related("source", "announcement")
-            ),
-            "search_synonyms",
-            Prefetch("related", queryset=related.order_by("code", "name_zh")),
-            Prefetch(
-                "quotes",
-                queryset=Quote.objects.select_related("source").order_by(
-                    "source", "position", "pk"
-                ),
-            ),
-            Prefetch(
-                "figures",
-                queryset=Figure.objects.select_related("source").order_by(
-                    "source", "position", "pk"
-                ),
-            ),
-            # The outline comes with the standards, so a standard costs no query of its own.
-            Prefetch(
-                "skill_standards",
-                queryset=with_outline(
-                    SkillStandard.objects.select_related("source", "text_source", "weights_source")
-                ),
-            ),
-        )
 
     def search(self, query):
         """Occupations matching the query, ready for by_relevance(): an exact code or own name

@@ -30,11 +30,10 @@ from .querysets import RowsByKey
 from .search.query import ParsedQuery, parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
-from .standards import attach_outlines, prepare_standard
 
 
 def record_parts(occupation) -> dict:
-    """The parts of a record that the page and the API show apart, from what for_detail()
+    """The parts of a record that the page and the API show apart, from what occupation_record()
     prefetched (no query): other titles, titles used in job ads, and the sources of the tasks
     and of the job-ad titles, each once; the data flags about its definition."""
     titles = list(occupation.alternate_titles.all())
@@ -57,16 +56,6 @@ def _distinct_sources(rows) -> list:
         if row.source_id and row.source_id not in seen:
             seen[row.source_id] = row.source
     return list(seen.values())
-
-
-def attach_standard_outlines(occupation) -> None:
-    """Attach its standards' levels, weights and outlines to an occupation from for_detail(),
-    which fetched them with the standards (no query); and what the page shows of each
-    (catalogue.standards.prepare_standard)."""
-    standards = occupation.skill_standards.all()
-    attach_outlines(standards)
-    for standard in standards:
-        prepare_standard(standard)
 
 
 def catalogue_summary(user) -> tuple[list, int]:

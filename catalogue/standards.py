@@ -7,10 +7,11 @@ One home for these, so the occupation page, the compare page and the API build t
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
 from .charts import PALETTE, Part, stacked_bar_chart
+from .jsonrows import compiled, from_json
 
 
 def with_outline(standards):
@@ -19,63 +20,45 @@ def with_outline(standards):
     from django.db.models import JSONField
     from django.db.models.expressions import RawSQL
 
-    sql, params = _outline_sql()
     # One JSON value, decoded by its field, rather than an array of JSON texts.
-    return standards.annotate(outline=RawSQL(f"TO_JSONB({sql})", params, JSONField()))
+    return standards.annotate(outline=RawSQL(f"TO_JSONB({_outline_sql()})", (), JSONField()))
 
 
 @functools.cache
-def _outline_sql() -> tuple[str, tuple]:
+def _outline_sql() -> str:
     """with_outline()'s column as SQL, built from the models once per process: building and
     compiling its four nested subqueries took longer than PostgreSQL took to run them."""
-    from django.contrib.postgres.expressions import ArraySubquery
-    from django.db import connection
-    from django.db.models import OuterRef
-    from django.db.models.functions import JSONObject
+    from .models import SkillStandard
 
+    return compiled(outline_expression(), SkillStandard)
+
+
+def outline_expression():
+    """A standard's levels as a JSON array, each with its weight rows and its function → work
+    content → requirement outline; an expression over a query on the standards (OuterRef)."""
+    from .jsonrows import json_rows
     from .models import (
         FunctionWeight,
         OccupationalFunction,
         Requirement,
-        SkillStandard,
         StandardLevel,
         WorkContent,
     )
 
     def rows(model, parent, order, **nested):
-        fields = {name: F(name) for name in _attnames(model)}
-        return ArraySubquery(
-            model.objects.filter(**{parent: OuterRef("pk")})
-            .order_by(*order)
-            .values(json=JSONObject(**fields, **nested))
-        )
+        return json_rows(model.objects.filter(**{parent: OuterRef("pk")}), order, **nested)
 
     in_order = ["position", "id"]
     requirements = rows(Requirement, "work_content", ["kind", *in_order])
     contents = rows(WorkContent, "function", in_order, requirements=requirements)
     functions = rows(OccupationalFunction, "level", in_order, contents=contents)
-    levels = rows(
+    return rows(
         StandardLevel,
         "standard",
         ["scheme", "rank"],
         weights=rows(FunctionWeight, "level", in_order),
         functions=functions,
     )
-    # Resolved against a query on the standards' table, whose rows its OuterRef names.
-    query = SkillStandard.objects.all().query
-    sql, params = query.get_compiler(connection=connection).compile(
-        levels.resolve_expression(query)
-    )
-    return sql, tuple(params)
-
-
-def _attnames(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-def _from_json(model, row: dict):
-    names = _attnames(model)
-    return model.from_db(None, names, [row[name] for name in names])
 
 
 def attach_outlines(standards) -> None:
@@ -108,16 +91,16 @@ def attach_outlines(standards) -> None:
     for standard in standards:
         standard.outline_levels = []
         for level_row in standard.outline:
-            level = _from_json(StandardLevel, level_row)
+            level = from_json(StandardLevel, level_row)
             level.standard = standard
-            level.weight_rows = [_from_json(FunctionWeight, w) for w in level_row["weights"]]
+            level.weight_rows = [from_json(FunctionWeight, w) for w in level_row["weights"]]
             level.outline_functions = []
             for function_row in level_row["functions"]:
-                function = _from_json(OccupationalFunction, function_row)
+                function = from_json(OccupationalFunction, function_row)
                 function.outline_contents = []
                 for content_row in function_row["contents"]:
-                    content = _from_json(WorkContent, content_row)
-                    items = [_from_json(Requirement, r) for r in content_row["requirements"]]
+                    content = from_json(WorkContent, content_row)
+                    items = [from_json(Requirement, r) for r in content_row["requirements"]]
                     content.skill_requirements = [r for r in items if r.kind == "skill"]
                     content.knowledge_requirements = [r for r in items if r.kind == "knowledge"]
                     function.outline_contents.append(content)

@@ -15,9 +15,9 @@ from .exports import export_response, table_csv_response
 from .filters import SORTS, OccupationFilter
 from .insights import insight, insights
 from .middleware import API_PREFIX
-from .models import Announcement, Occupation, SkillStandard, Source
+from .models import Announcement, SkillStandard, Source
+from .records import occupation_record
 from .selectors import (
-    attach_standard_outlines,
     classification_tree,
     home_summary,
     occupation_autocomplete,
@@ -142,20 +142,15 @@ class OccupationDetailView(DetailView):
     template_name = "catalogue/occupation_detail.html"
     context_object_name = "occupation"
 
-    def get_queryset(self):
-        user = self.request.user
-        return Occupation.objects.visible_to(user).for_detail(user)
-
     def get_object(self, queryset=None):
-        occupation = super().get_object(queryset)
-        attach_standard_outlines(occupation)
+        occupation = occupation_record(slug=self.kwargs["slug"], user=self.request.user)
+        if occupation is None:
+            raise Http404("No such occupation.")
         return occupation
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            last_curated=self.object.history.filter(history_user__isnull=False)
-            .select_related("history_user")
-            .first(),
+            last_curated=self.object.last_curated,
             json_ld=occupation_json_ld(self.object, self.request),
             **record_parts(self.object),
             **kwargs,

@@ -2,6 +2,7 @@
 
 import re
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -20,9 +21,9 @@ from catalogue.models import (
     SkillStandard,
     Source,
 )
+from catalogue.records import occupation_record
 from catalogue.selectors import (
     PAGE_SIZE,
-    attach_standard_outlines,
     classification_tree,
     occupation_autocomplete,
     occupation_matches,
@@ -184,11 +185,13 @@ class OccupationDetail(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Occupation.objects.visible_to(self.request.user).for_detail(self.request.user)
+        return Occupation.objects.visible_to(self.request.user)
 
     def get_object(self):
-        occupation = super().get_object()
-        attach_standard_outlines(occupation)
+        occupation = occupation_record(slug=self.kwargs["slug"], user=self.request.user)
+        if occupation is None:
+            raise Http404
+        self.check_object_permissions(self.request, occupation)
         return occupation
 
 
