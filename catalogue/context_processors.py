@@ -12,6 +12,7 @@ BCP47 = {"en": "en", "zh-hans": "zh-Hans"}
 def site(request):
     current = translation.get_language()
     path = request.path
+    full_path = request.get_full_path()
     languages = []
     for code, name in settings.LANGUAGES:
         localized = translate_url(path, code)
@@ -22,7 +23,7 @@ def site(request):
                 "name": name,
                 "url": request.build_absolute_uri(localized),
                 # The switcher keeps the search and filters of the page it switches.
-                "switch_url": translate_url(request.get_full_path(), code),
+                "switch_url": localized if full_path == path else translate_url(full_path, code),
                 "current": code == current,
                 "og_locale": OG_LOCALES.get(code, code),
             }
@@ -32,7 +33,8 @@ def site(request):
         "languages": languages,
         "language_tag": BCP47.get(current, current),
         "og_locale": OG_LOCALES.get(current, current),
-        "default_language_url": request.build_absolute_uri(
-            translate_url(path, settings.LANGUAGE_CODE)
-        ),
+        "default_language_url": {lang["code"]: lang["url"] for lang in languages}.get(
+            settings.LANGUAGE_CODE
+        )
+        or request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE)),
     }

@@ -4,8 +4,10 @@ import sys
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -149,12 +151,22 @@ class OccupationDetailView(DetailView):
         return occupation
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             last_curated=self.object.last_curated,
             json_ld=occupation_json_ld(self.object, self.request),
             **record_parts(self.object),
             **kwargs,
         )
+        # The page's body, in Jinja2 (catalogue.jinja_env); its head and frame, in base.html.
+        context["record"] = mark_safe(  # escaped by Jinja2 as it rendered
+            render_to_string(
+                "catalogue/occupation_record.html",
+                {**context, "user": self.request.user},
+                request=self.request,
+                using="jinja2",
+            )
+        )
+        return context
 
 
 class StandardCompareView(DetailView):

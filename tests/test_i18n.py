@@ -1,6 +1,7 @@
 """Two languages: the addresses, the switcher, the order of names, and complete catalogues."""
 
 import gettext
+import re
 import shutil
 import subprocess
 import sys
@@ -126,6 +127,14 @@ def test_the_catalogue_holds_every_string_of_the_code_and_templates(tmp_path):
         fresh = read_po(po)
     missing = [m.id for m in fresh if m.id and (m.fuzzy or not all(_strings(m.string)))]
     assert missing == []
+    # The Jinja2 templates' strings, ``_("…")``, are read like any template's.
+    jinja = {
+        text.replace('\\"', '"')
+        for path in (root / "templates" / "jinja2").rglob("*.html")
+        for text in re.findall(r'_\("((?:[^"\\]|\\.)*)"\)', path.read_text())
+    }
+    assert len(jinja) > 50
+    assert jinja - {m.id for m in fresh} == set()
 
 
 def test_translations_compile_without_gettext(tmp_path, settings, monkeypatch):

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from catalogue import languages
 from catalogue.languages import (
@@ -120,21 +121,48 @@ def bilingual(
     ]
     if pinyin and not en:
         parts.append(("zh-Latn-pinyin", pinyin, ""))
-    # A mark goes inside its text's element (a definition's paragraph, say).
-    return format_html_join(
-        " ",
-        '<{} lang="{}"{}>{}{}</{}>',
-        (
-            (
-                element,
-                tag,
-                format_html(' class="{}"', secondary_class) if i else "",
-                text,
-                after,
-                element,
-            )
+    # A mark goes inside its text's element (a definition's paragraph, say). Built as one
+    # string, not with format_html(): a record's page calls this dozens of times.
+    element = escape(element)
+    secondary = f' class="{escape(secondary_class)}"'
+    return SafeString(
+        " ".join(
+            f'<{element} lang="{tag}"{secondary if i else ""}>'
+            f"{conditional_escape(text)}{after}</{element}>"
             for i, (tag, text, after) in enumerate(parts)
-        ),
+        )
+    )
+
+
+@register.simple_tag
+def citation(source) -> SafeString:
+    """A source as a text cites it: its title, linked to its page, then its publisher and
+    date when known, in the source's language."""
+    cited = [format_html('<a href="{}">{}</a>', source.get_absolute_url(), source.title)]
+    if source.publisher:
+        cited.append(escape(source.publisher))
+    if source.published_on:
+        cited.append(source.published_on.isoformat())
+    return format_html('<cite lang="{}">{}</cite>', source.language, SafeString(", ".join(cited)))
+
+
+@register.simple_tag
+def requirement_item(r) -> SafeString:
+    """One skill or knowledge requirement of a standard's outline, as a list item, its
+    extraction problems marked."""
+    notes = []
+    if not r.structure_ok:
+        notes.append(
+            format_html(' <strong class="problem-note">{}</strong>', gettext("structure doubtful"))
+        )
+    if r.note:
+        notes.append(format_html(' <span class="problem-note" lang="en">{}</span>', r.note))
+    return format_html(
+        '<li{}><span class="number">{}</span> {}{}</li>',
+        SafeString(' class="problem"') if r.has_problem else "",
+        r.number,
+        bilingual(r.text_zh, r.text_en),
+        SafeString("".join(notes)),
     )
 
 
@@ -162,4 +190,56 @@ def bilingual_field(
         secondary_class,
         origin=getattr(record, f"{field}_en_origin", ""),
         review=getattr(record, f"{field}_en_review", ""),
+    )
+
+
+@register.simple_tag
+def flags(occupation) -> SafeString:
+    """An occupation's marks beside its name: S (digital), L (green), and draft."""
+    marks = []
+    if occupation.is_digital:
+        marks.append(
+            format_html(
+                '<abbr class="flag flag-s" title="{}">S</abbr>',
+                gettext("digital occupation (数字职业)"),
+            )
+        )
+    if occupation.is_green:
+        marks.append(
+            format_html(
+                '<abbr class="flag flag-l" title="{}">L</abbr>',
+                gettext("green occupation (绿色职业)"),
+            )
+        )
+    if occupation.status == "draft":
+        marks.append(format_html(' <span class="flag flag-draft">{}</span>', gettext("draft")))
+    return SafeString("".join(marks))
+
+
+@register.simple_tag
+def figure_card(figure) -> SafeString:
+    """A figure from a source: the number with its unit, what it counts, where and when, the
+    sentence stating it, verbatim, and its citation."""
+    qualifier = (
+        format_html('<span class="qualifier">{}</span> ', figure.qualifier)
+        if figure.qualifier
+        else ""
+    )
+    counts = " · ".join(str(part) for part in (figure.counts, figure.place, figure.as_of) if part)
+    return format_html(
+        '<figure class="figure">\n'
+        '  <p class="figure-value" lang="en">{}{} <span class="unit">{}</span></p>\n'
+        "  <figcaption>\n"
+        '    <p class="figure-counts" lang="en">{}</p>\n'
+        '    <blockquote class="excerpt" lang="{}">{}</blockquote>\n'
+        "    {}\n"
+        "  </figcaption>\n"
+        "</figure>",
+        qualifier,
+        figure_value(figure.value),
+        figure.unit,
+        counts,
+        figure.source.language,
+        figure.excerpt,
+        citation(figure.source),
     )

@@ -134,6 +134,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The record on an occupation's page (catalogue.jinja_env says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "catalogue.jinja_env.environment"},
+    },
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

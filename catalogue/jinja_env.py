@@ -1,0 +1,63 @@
+"""The Jinja2 environment of the templates under templates/jinja2/: the record on an
+occupation's page, the catalogue's most-read and largest page body, which Django's template
+language took two thirds of an uncached request to render (bench/profile_detail.py).
+
+It offers what those templates use of Django's: gettext as ``_`` (strings extracted by
+makemessages like any template's ``_("…")``, so the Chinese interface keeps one catalogue),
+``url()``, the ``date`` and ``linebreaksbr`` filters; and the catalogue's own template tags,
+which are plain functions: every piece of HTML has one owner, whichever engine renders it.
+"""
+
+from django.template.defaultfilters import date, linebreaksbr
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, SafeString
+from django.utils.translation import gettext, ngettext
+from jinja2 import Environment
+
+from catalogue.templatetags import catalogue as tags
+
+
+def url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+# As in Django's templates: a template's own words, translated, are trusted (not escaped), and
+# what is put into them, like every other value, is escaped the way Django escapes.
+def translate(message: str) -> SafeString:
+    return SafeString(gettext(message))
+
+
+def translate_plural(singular: str, plural: str, number: int) -> SafeString:
+    return SafeString(ngettext(singular, plural, number))
+
+
+def interpolate(message, **values):
+    """``_("page %(page)s")|format(page=…)``: the values escaped into a trusted message."""
+    if isinstance(message, SafeData):
+        return SafeString(message % {k: conditional_escape(v) for k, v in values.items()})
+    return message % values
+
+
+def environment(**options) -> Environment:
+    options.setdefault("finalize", conditional_escape)
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(translate, translate_plural, newstyle=False)
+    env.globals.update(
+        url=url,
+        bilingual=tags.bilingual,
+        bilingual_field=tags.bilingual_field,
+        citation=tags.citation,
+        chinese_page=tags.chinese_page_tag,
+        figure_card=tags.figure_card,
+        flags=tags.flags,
+        requirement_item=tags.requirement_item,
+        translation_status=tags.translation_status,
+    )
+    env.filters.update(
+        date=date,
+        format=interpolate,
+        linebreaksbr=linebreaksbr,
+        figure_value=tags.figure_value,
+    )
+    return env
