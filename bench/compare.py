@@ -118,6 +118,8 @@ def app_paths(slugs: list[str]) -> dict[str, list[str]]:
     paths["API list"] = [
         "/api/v1/occupations/?" + urlencode({"q": q}) for q in SCENARIOS["English"]
     ]
+    # The cheapest answer through the same middleware, for scale: no query, no template.
+    paths["floor (robots.txt)"] = ["/robots.txt"]
     return paths
 
 
