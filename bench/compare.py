@@ -194,13 +194,15 @@ def main():
     for run, cached in runs.items():
         with gunicorn({**env, "CATALOGUE_PAGE_CACHE": cached}) as served:
             for name, paths in ours.items():
-                wrk(served.port, paths, seconds=2, connections=2)  # warm up
+                # Warm up: long and wide enough for every worker's first request (imports, the
+                # record's statement and templates compiled: seconds on this machine) to be over.
+                wrk(served.port, paths, seconds=5, connections=4)
                 results[name][run] = wrk(served.port, paths, args.seconds, args.connections)
             app_memory = peak_rss_mb(served.pid)
     datasette, port = serve_datasette()
     try:
         for name, paths in theirs.items():
-            wrk(port, paths, seconds=2, connections=2)
+            wrk(port, paths, seconds=5, connections=4)
             results[name]["datasette"] = wrk(port, paths, args.seconds, args.connections)
         datasette_memory = peak_rss_mb(os.getpid())  # datasette is a child of this process
     finally:
