@@ -233,6 +233,18 @@ class SearchIndexTests(TestCase):
                 self.assertIn("occupation_search_gin", plan)
                 self.assertNotIn("Seq Scan on catalogue_occupation", plan)
 
+    def test_exact_names_are_looked_up_in_indexes(self):
+        # The exact-name tiers of search() ask the titles, job types and synonyms for the text
+        # as typed: each can be answered from an index (with sequential scans priced out, a
+        # table without one is still read whole).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in ["数据标注员", "Data annotator"]:
+            with self.subTest(query=query):
+                plan = Occupation.objects.search(query).by_relevance()[:25].explain()
+                for table in ["jobtype", "alternatetitle", "searchsynonym"]:
+                    self.assertNotIn(f"Seq Scan on catalogue_{table}", plan)
+
     def test_a_page_is_chosen_on_keys_then_loaded(self):
         searched = Occupation.objects.published().for_list().search("数据").by_relevance()
         rows = RowsByKey(searched)
