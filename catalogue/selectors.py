@@ -266,7 +266,10 @@ def occupation_search(
     suggestion. A page number out of range or not a number gives the nearest page (as
     Paginator.get_page). The facets' query counts the total, so the paginator does not."""
     counted = facet_counts(matches.filterset)
-    paginator = Paginator(RowsByKey(matches.rows), page_size)
+    # The page's rows are loaded by key from the list's columns alone: the keys came from the
+    # rows the user may see, so the rows need no condition of their own.
+    rows = RowsByKey(matches.rows, rows=Occupation.objects.for_list())
+    paginator = Paginator(rows, page_size)
     paginator.count = counted.total
     found = paginator.get_page(page)
     parsed = matches.parsed

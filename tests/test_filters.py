@@ -5,6 +5,7 @@ from catalogue.facets import facet_counts
 from catalogue.filters import OccupationFilter
 from catalogue.models import Occupation, SkillStandard, StandardLevel
 
+from .factories import SkillStandardFactory
 from .helpers import index_for_search
 from .search_corpus import build_competitors
 
@@ -166,6 +167,25 @@ class FacetTests(TestCase):
             {v: o["count"] for v, o in chosen.items()}, {v: o["count"] for v, o in levels.items()}
         )
         self.assertEqual({v: o["count"] for v, o in levels.items()}, {"5": 2, "3": 1})
+
+    def test_a_level_counts_occupations_not_standards(self):
+        # Two standards of one occupation at level 5; one of them of three levels too.
+        occupation = Occupation.objects.get(slug="ai-trainer")
+        first = occupation.skill_standards.get()
+        second = SkillStandardFactory(occupation=occupation)
+        for standard, scheme, level in [
+            (first, "L", 5),
+            (second, "L", 5),
+            (second, "T", 2),
+            (first, "L", 3),
+        ]:
+            StandardLevel.objects.create(standard=standard, scheme=scheme, level=level)
+        counts = {v: o["count"] for v, o in self.facets({"q": "训练师"})["level"].items()}
+        self.assertEqual(counts, {"5": 1, "3": 1, "T2": 1})
+        self.assertEqual(list(counts), ["5", "3", "T2"])  # in the facet's order
+        # Without a search, and with no match at all
+        self.assertEqual(self.facets({})["level"]["5"]["count"], 1)
+        self.assertEqual(self.facets({"q": "zzzzqqq"})["level"], {})
 
     def test_counts_equal_counts_made_one_by_one(self):
         for slug, level in [("internet-marketer", 5), ("ai-trainer", 3), ("ai-trainer", 5)]:

@@ -233,24 +233,42 @@ class SearchIndexTests(TestCase):
                 self.assertIn("occupation_search_gin", plan)
                 self.assertNotIn("Seq Scan on catalogue_occupation", plan)
 
+    def test_exact_names_are_looked_up_in_indexes(self):
+        # The exact-name tiers of search() ask the titles, job types and synonyms for the text
+        # as typed: each can be answered from an index (with sequential scans priced out, a
+        # table without one is still read whole).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in ["数据标注员", "Data annotator"]:
+            with self.subTest(query=query):
+                plan = Occupation.objects.search(query).by_relevance()[:25].explain()
+                for table in ["jobtype", "alternatetitle", "searchsynonym"]:
+                    self.assertNotIn(f"Seq Scan on catalogue_{table}", plan)
+
     def test_a_page_is_chosen_on_keys_then_loaded(self):
         searched = Occupation.objects.published().for_list().search("数据").by_relevance()
-        rows = RowsByKey(searched)
-        for start in [0, 25, 375, 4000]:
-            with self.subTest(start=start):
-                self.assertEqual(
-                    [o.pk for o in rows[start : start + 25]],
-                    [o.pk for o in searched[start : start + 25]],
-                )
+        for rows in [RowsByKey(searched), RowsByKey(searched, rows=Occupation.objects.for_list())]:
+            for start in [0, 25, 375, 4000]:
+                with self.subTest(rows=rows.rows, start=start):
+                    self.assertEqual(
+                        [o.pk for o in rows[start : start + 25]],
+                        [o.pk for o in searched[start : start + 25]],
+                    )
         with CaptureQueriesContext(connection) as queries:
             page = rows[25:50]
-        self.assertEqual(len(queries), 2)  # the rows, then their skill standards
+        self.assertEqual(len(page), 25)
+        self.assertEqual(len(queries), 3)  # the keys, their rows, then their skill standards
         with self.assertNumQueries(0):  # the list's joins and standards came with the rows
             [(o.minor_group, o.announcement, list(o.skill_standards.all())) for o in page]
         # The sort over every match carries keys: the joins and columns are for 25 rows only.
-        keys = re.search(r"IN \((SELECT .*? LIMIT 25 OFFSET 25)\)", queries[0]["sql"]).group(1)
+        keys, loaded = queries[0]["sql"], queries[1]["sql"]
+        self.assertRegex(keys, r'^SELECT "catalogue_occupation"\."id" AS "pk" FROM "\w+" WHERE')
         self.assertNotIn("JOIN", keys)
-        self.assertRegex(keys, r'^SELECT (\w+)\."id" AS "pk" FROM "catalogue_occupation" \1 WHERE')
+        self.assertTrue(keys.endswith("LIMIT 25 OFFSET 25"))
+        # The rows are loaded by key alone: neither the search nor its ranking again.
+        self.assertIn("JOIN", loaded)
+        self.assertNotIn("@@", loaded)
+        self.assertNotIn("ORDER BY", loaded)
 
     def test_code_prefix_uses_the_pattern_index(self):
         plan = Occupation.objects.search("4-04-05").by_relevance()[:25].explain()

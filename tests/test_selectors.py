@@ -130,14 +130,14 @@ class OneSearchForEveryCallerTests(TestCase):
             matches = occupation_matches(params={"q": "师", "major": "4"}, user=AnonymousUser())
         # As in a GET request, which reads the catalogue version once: the version; the facets'
         # pass with the total, the major facet without its own filter; the batches and two
-        # facets' choices, read once a version; the page's rows (its keys a subquery), and their
-        # skill standards
+        # facets' choices, read once a version; the page's keys, their rows, and their skill
+        # standards
         versioning._request_started(environ={"REQUEST_METHOD": "GET"})
         try:
-            with self.assertNumQueries(8):
+            with self.assertNumQueries(9):
                 occupation_search(matches=matches)
-            # the same again in the request: the two passes, the rows and their standards
-            with self.assertNumQueries(4):
+            # the same again in the request: the two passes, the keys, rows and standards
+            with self.assertNumQueries(5):
                 occupation_search(matches=matches)
         finally:
             versioning._request_finished()
