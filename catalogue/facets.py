@@ -2,8 +2,10 @@
 
 One GROUPING SETS query counts every facet whose filter is not in use, the levels and the
 list's total in a single pass over the filtered rows; each facet in use gets a pass of its own,
-without its own filter. The answer is a value (the facets and the total); nothing is kept on the
-filterset.
+without its own filter. A text search also numbers its rows in the list's order in that pass and
+returns the keys of the page asked for: its matches are found, read and ranked once, not once for
+the counts and again for the page. The answer is a value (the facets, the total and those keys);
+nothing is kept on the filterset.
 """
 
 import functools
@@ -11,8 +13,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 
 from . import codes
 from .filters import FACET_CHOICES, HAS_STANDARD, LEVELS, announcement_rows
@@ -35,24 +38,37 @@ PARENTS = {"middle": "major", "minor": "middle"}
 class GroupedCounts:
     counts: dict[str, dict[str, int]]  # facet → key → rows; "level" → level key → rows
     total: int
+    keys: list[int] | None = None  # the window's keys in the list's order, when one was asked
 
 
 @dataclass(frozen=True)
 class FacetCounts:
     facets: list[dict]  # each {"name", "label", "options": [{value, label, count, active, …}]}
     total: int  # the rows of the list, every valid filter applied
+    # The keys of the rows in `window` (a slice of the sorted list), when facet_counts() was given
+    # one and counted them in the same pass; None when the page must find its keys itself.
+    keys: list[int] | None = None
+    window: slice | None = None
 
 
-def grouped_counts(queryset, facets: list[str], levels: bool = False) -> GroupedCounts:
+def grouped_counts(
+    queryset, facets: list[str], levels: bool = False, window: slice | None = None
+) -> GroupedCounts:
     """Counts per key of each facet, and the total, in one pass over the filtered rows; with
-    levels, also how many rows have each skill-standard level (under "level")."""
-    base = queryset.order_by().annotate(has_standard=HAS_STANDARD)
-    base = base.values("pk", "code", "is_digital", "is_green", "announcement_id", "has_standard")
+    levels, also how many rows have each skill-standard level (under "level"); with a window
+    (``queryset`` then being sorted), also the keys of the rows in it, in order."""
+    base = queryset.annotate(has_standard=HAS_STANDARD)
+    columns = ["pk", "code", "is_digital", "is_green", "announcement_id", "has_standard"]
+    if window is not None:
+        # Numbered in the list's own order (its last key is unique, so the order is total).
+        base = base.annotate(position=Window(RowNumber(), order_by=list(queryset.query.order_by)))
+        columns.append("position")
+    base = base.order_by().values(*columns)
     counts: dict[str, dict[str, int]] = {f: {} for f in facets} | ({"level": {}} if levels else {})
     try:
         sql, params = base.query.sql_with_params()
     except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
-        return GroupedCounts(counts, 0)
+        return GroupedCounts(counts, 0, [] if window is not None else None)
     keys = [GROUP_KEYS[f] for f in facets]
     # Every column under an explicit name, which is how the rows are read back.
     columns = "".join(f'{key} AS "{facet}", ' for facet, key in zip(facets, keys, strict=True))
@@ -62,16 +78,23 @@ def grouped_counts(queryset, facets: list[str], levels: bool = False) -> Grouped
         f'SELECT {columns}{grouping} AS "grouping", COUNT(*) AS "rows", '
         f'NULL AS "scheme", NULL AS "level" FROM b GROUP BY GROUPING SETS ({sets}())'
     )
+    nulls = "NULL, " * len(keys)
     if levels:
         # The levels from the filtered rows' standards, joined to those rows once: an EXISTS
         # per level hashed every level of the catalogue (on 100,000 rows, over half the pass).
-        nulls = "NULL, " * len(keys)
         query += f" UNION ALL SELECT {nulls}-1, n, scheme, level FROM ({_level_sql()}) AS l"
+    if window is not None:
+        # The window's rows: position under "rows", key under "level" (both integers).
+        query += (
+            f" UNION ALL SELECT {nulls}-2, b.position, NULL, b.pk FROM b"
+            f" WHERE b.position > {int(window.start)} AND b.position <= {int(window.stop)}"
+        )
     total = 0
     everything = (1 << len(keys)) - 1  # GROUPING sets a bit for each key not grouped by
+    positioned = []
     with connection.cursor() as cursor:
-        # Read twice with the levels: kept, not run twice (PostgreSQL would anyway).
-        materialized = "MATERIALIZED " if levels else ""
+        # Read more than once: kept, not run again (PostgreSQL would anyway).
+        materialized = "MATERIALIZED " if levels or window is not None else ""
         cursor.execute(f"WITH b AS {materialized}({sql}) {query}", params)
         names = [column.name for column in cursor.description]
         for values in cursor.fetchall():
@@ -80,6 +103,9 @@ def grouped_counts(queryset, facets: list[str], levels: bool = False) -> Grouped
                 key = LEVEL_KEYS.get((row["scheme"], row["level"]))
                 if key is not None and row["rows"]:
                     counts["level"][key] = row["rows"]
+                continue
+            if row["grouping"] == -2:
+                positioned.append((row["rows"], row["level"]))
                 continue
             if row["grouping"] == everything:
                 total = row["rows"]
@@ -90,7 +116,8 @@ def grouped_counts(queryset, facets: list[str], levels: bool = False) -> Grouped
                     counts[facet][row[facet]] = row["rows"]
     if levels:  # in the facet's order, as the options are listed
         counts["level"] = {key: counts["level"][key] for key in LEVELS if key in counts["level"]}
-    return GroupedCounts(counts, total)
+    keys = [pk for _, pk in sorted(positioned)] if window is not None else None
+    return GroupedCounts(counts, total, keys)
 
 
 # Each level facet value by its (scheme, level), as the standards' levels store it.
@@ -102,7 +129,8 @@ def _level_sql() -> str:
     """How many of the filtered rows ("b", with "pk") have a standard with each level, as
     (scheme, level, n): what has_level() asks of one row, asked of all of them in one join.
     Compiled once: it has no parameters."""
-    rows = RawSQL("SELECT b.pk FROM b", ())
+    # Only rows with a standard can have a level: on a broad search, a third of the matches.
+    rows = RawSQL("SELECT b.pk FROM b WHERE b.has_standard", ())
     query = (
         StandardLevel.objects.filter(standard__occupation__in=rows)
         .order_by()
@@ -124,20 +152,26 @@ def _choices(filterset, facet: str) -> list[tuple[str, str, dict]]:
     return [(value, label, {}) for value, label in (choices() if callable(choices) else choices)]
 
 
-def facet_counts(filterset) -> FacetCounts:
+def facet_counts(filterset, window: slice | None = None) -> FacetCounts:
     """For each facet shown, its options with counts for the query and the other filters;
-    and the list's total.
+    and the list's total; for a text search, also the keys of the rows in ``window`` of the
+    sorted list (a page), if given.
 
     The facets whose filter is not in use all count over the filtered list, so they share one
     pass, which also gives the total (and the levels' counts, when no level is chosen); each
-    facet in use needs a pass of its own, without its own filter.
+    facet in use needs a pass of its own, without its own filter. A text search reads and
+    ranks every match to sort them, so the page's keys come from that pass too; a list without
+    one finds its page in an index, which beats numbering every row.
     """
     active = {name: filterset.cleaned_data.get(name) or "" for name in filterset.FACETS}
     shown = [f for f in filterset.FACETS if not PARENTS.get(f) or active[PARENTS[f]]]
     grouped = [f for f in shown if f in GROUP_KEYS]
     idle = [f for f in grouped if not active[f]]
     level_idle = "level" in shown and not active["level"]
-    everything = grouped_counts(filterset.queryset_without(None), idle, level_idle)
+    if filterset.parsed.search is None or not filterset.qs.query.order_by:
+        window = None
+    rows = filterset.queryset_without(None) if window is None else filterset.qs
+    everything = grouped_counts(rows, idle, level_idle, window)
     counts = dict(everything.counts)
     for facet in grouped:
         if active[facet]:
@@ -167,4 +201,4 @@ def facet_counts(filterset) -> FacetCounts:
             and (counts[facet].get(value) or active[facet] == value)
         ]
         facets.append({"name": facet, "label": filterset.filters[facet].label, "options": options})
-    return FacetCounts(facets, everything.total)
+    return FacetCounts(facets, everything.total, everything.keys, window)

@@ -227,16 +227,24 @@ class RowsByKey:
     prefetches but none of the search's conditions and ranking, which then are neither
     compiled nor run a second time for 25 keys already chosen. A Paginator takes it as its
     object list (it slices, and the count comes from elsewhere).
+
+    ``found`` is (start, keys): the keys of the slice that starts there, already found (by a
+    search's facet pass, catalogue.facets), which that slice takes instead of asking again.
     """
 
-    def __init__(self, queryset, rows=None):
+    def __init__(self, queryset, rows=None, found: tuple[int, list] | None = None):
         self.queryset = queryset
         self.rows = queryset if rows is None else rows
+        self.found = found
 
     def __getitem__(self, key: slice) -> list:
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("RowsByKey takes slices without a step.")
-        keys = list(self.queryset.values_list("pk", flat=True)[key])
+        start = key.start or 0
+        if self.found is not None and start == self.found[0] and key.stop is not None:
+            keys = self.found[1][: key.stop - start]
+        else:
+            keys = list(self.queryset.values_list("pk", flat=True)[key])
         if not keys:
             return []
         found = {row.pk: row for row in self.rows.order_by().filter(pk__in=keys)}

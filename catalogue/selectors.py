@@ -265,19 +265,32 @@ def occupation_search(
     """A page of the matches with the facets, the total and, for few results, a spelling
     suggestion. A page number out of range or not a number gives the nearest page (as
     Paginator.get_page). The facets' query counts the total, so the paginator does not."""
-    counted = facet_counts(matches.filterset)
+    # A search's facet pass finds the keys of the page asked for too. (A page out of range gets
+    # the nearest one from the paginator below, which then finds its keys itself.)
+    number = _page_number(page)
+    window = slice((number - 1) * page_size, number * page_size) if number else None
+    counted = facet_counts(matches.filterset, window)
     # The page's rows are loaded by key from the list's columns alone: the keys came from the
     # rows the user may see, so the rows need no condition of their own.
-    rows = RowsByKey(matches.rows, rows=Occupation.objects.for_list())
+    found = (counted.window.start, counted.keys) if counted.keys is not None else None
+    rows = RowsByKey(matches.rows, rows=Occupation.objects.for_list(), found=found)
     paginator = Paginator(rows, page_size)
     paginator.count = counted.total
-    found = paginator.get_page(page)
+    shown = paginator.get_page(page)
     parsed = matches.parsed
     return SearchResults(
         matches=matches,
-        page=found,
+        page=shown,
         total=counted.total,
         facets=counted.facets,
         suggestion=suggest(parsed.text) if parsed.words and counted.total < SUGGEST_BELOW else None,
-        snippets=snippets(found.object_list, parsed) if parsed.text else {},
+        snippets=snippets(shown.object_list, parsed) if parsed.text else {},
     )
+
+
+def _page_number(page) -> int | None:
+    """The page asked for when it is a page number from 1 (Paginator.get_page reads the rest)."""
+    text = str(page or 1)
+    if text.isascii() and text.isdigit() and len(text) < 10 and int(text) >= 1:
+        return int(text)
+    return None

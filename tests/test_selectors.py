@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue import versioning
@@ -19,6 +21,8 @@ API_LIST = "/api/v1/occupations/"
 EXPORT = reverse("catalogue:occupation-export", args=["jsonl"])
 AUTOCOMPLETE = reverse("catalogue:occupation-autocomplete")
 API_AUTOCOMPLETE = "/api/v1/autocomplete/"
+# How the query that finds a page's keys apart starts (RowsByKey).
+KEYS_QUERY = 'SELECT "catalogue_occupation"."id" AS "pk" FROM'
 
 
 def search(params, page=1, page_size=PAGE_SIZE, user=None):
@@ -129,18 +133,48 @@ class OneSearchForEveryCallerTests(TestCase):
         with self.assertNumQueries(0):
             matches = occupation_matches(params={"q": "师", "major": "4"}, user=AnonymousUser())
         # As in a GET request, which reads the catalogue version once: the version; the facets'
-        # pass with the total, the major facet without its own filter; the batches and two
-        # facets' choices, read once a version; the page's keys, their rows, and their skill
-        # standards
+        # pass with the total and the page's keys, the major facet without its own filter;
+        # the batches and two facets' choices, read once a version; the page's rows and their
+        # skill standards
         versioning._request_started(environ={"REQUEST_METHOD": "GET"})
         try:
-            with self.assertNumQueries(9):
+            with self.assertNumQueries(8):
                 occupation_search(matches=matches)
-            # the same again in the request: the two passes, the keys, rows and standards
-            with self.assertNumQueries(5):
+            # the same again in the request: the two passes, the rows and standards
+            with self.assertNumQueries(4):
                 occupation_search(matches=matches)
         finally:
             versioning._request_finished()
+
+    def test_a_searchs_page_comes_from_its_facet_pass_in_the_lists_order(self):
+        """The keys a search's facet pass numbers are the sorted list's own, on every page and
+        in every sort. A page out of range gets the last page, and a page that is not a number
+        the first, whose keys are then asked for apart."""
+        for params in [{"q": "师"}, {"q": "师", "sort": "name"}, {"q": "师", "sort": "newest"}]:
+            matches = occupation_matches(params=params, user=AnonymousUser())
+            expected = list(matches.rows.values_list("pk", flat=True))
+            self.assertGreater(len(expected), 6, params)
+            pages = (len(expected) + 2) // 3
+            for page in [1, 2, pages, pages + 5, "last", "0"]:
+                with self.subTest(params=params, page=page):
+                    with CaptureQueriesContext(connection) as queries:
+                        results = occupation_search(matches=matches, page=page, page_size=3)
+                    number = results.page.number
+                    self.assertEqual(
+                        [o.pk for o in results.page.object_list],
+                        expected[(number - 1) * 3 : number * 3],
+                    )
+                    sqls = [q["sql"] for q in queries]
+                    numbered = [sql for sql in sqls if "ROW_NUMBER()" in sql]
+                    self.assertEqual(len(numbered), 1 if isinstance(page, int) else 0)
+                    apart = [sql for sql in sqls if sql.startswith(KEYS_QUERY)]
+                    self.assertEqual(len(apart), 0 if page in (1, 2, pages) else 1)
+
+    def test_a_list_without_a_text_search_finds_its_page_by_index_not_by_numbering(self):
+        for params in [{}, {"major": "4"}, {"q": "4-04"}]:
+            with self.subTest(params=params), CaptureQueriesContext(connection) as queries:
+                search(params)
+            self.assertFalse([q for q in queries if "ROW_NUMBER()" in q["sql"]])
 
 
 class AutocompleteTests(TestCase):
