@@ -1,4 +1,6 @@
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.facets import facet_counts
@@ -248,15 +250,36 @@ class FacetTests(TestCase):
                 versioning._request_finished()
 
         # the idle facets, the levels and the total in one pass; the version, and the batches
-        # and the major groups, read once a catalogue version
-        with self.assertNumQueries(4):
+        # and the major groups, read once a catalogue version; and, a text search's passes
+        # being run with sequential scans off in a transaction of their own, its start, the
+        # setting, the setting put back and its end
+        with self.assertNumQueries(4 + 4):
             facets({"q": "师"})
         # again: the pass and the version
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(2 + 4):
             facets({"q": "师"})
         # a chosen level: one pass more, for the levels without that choice
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(3 + 4):
             facets({"q": "师", "level": "3"})
+        # no text search: no transaction and no setting
+        with CaptureQueriesContext(connection) as queries:
+            facets({"major": "4"})
+        self.assertFalse([q for q in queries if "set_config" in q["sql"]])
+
+    def test_a_text_searchs_passes_run_without_sequential_scans_and_put_the_setting_back(self):
+        for before in ["on", "off"]:
+            with self.subTest(before=before), connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, false)", [before])
+                with CaptureQueriesContext(connection) as queries:
+                    facet_counts(OccupationFilter({"q": "师"}, queryset=Occupation.objects.all()))
+                sqls = [q["sql"] for q in queries]
+                setting = next(i for i, sql in enumerate(sqls) if "set_config" in sql)
+                passes = [i for i, sql in enumerate(sqls) if sql.startswith("WITH b AS")]
+                restored = max(i for i, sql in enumerate(sqls) if "set_config" in sql)
+                self.assertTrue(passes)
+                self.assertTrue(all(setting < i < restored for i in passes), sqls)
+                cursor.execute("SHOW enable_seqscan")
+                self.assertEqual(cursor.fetchone()[0], before)
 
 
 class ClassificationPageTests(TestCase):
