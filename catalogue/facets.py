@@ -8,12 +8,11 @@ the counts and again for the page. The answer is a value (the facets, the total 
 nothing is kept on the filterset.
 """
 
-import contextlib
 import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
@@ -21,6 +20,7 @@ from django.db.models.functions import RowNumber
 from . import codes
 from .filters import FACET_CHOICES, HAS_STANDARD, LEVELS, announcement_rows
 from .models import StandardLevel
+from .search.plans import through_the_index
 
 # Each facet's key, as SQL over the filtered rows ("b" in grouped_counts), selected under the
 # facet's name. Trusted SQL: the level flags' names, too, are ours.
@@ -122,29 +122,6 @@ def grouped_counts(
     return GroupedCounts(counts, total, keys)
 
 
-@contextlib.contextmanager
-def _index_scans(searched: bool):
-    """For a text search's passes, sequential scans off.
-
-    PostgreSQL does not count what testing a row against a text query costs when it reads the
-    table in order: it reads every row's search document (from TOAST, most of them) where the
-    GIN index's bitmap would read only the matches' rows, and none of their documents unless a
-    phrase needs checking. On 100,000 rows it chose the table for a query matching 76% of them,
-    three times slower. The setting is one transaction's, and is put back at the end (inside
-    an outer transaction, it would outlive this one).
-    """
-    if not searched:
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-        )
-        previous = cursor.fetchone()[0]
-        yield
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
-
-
 # Each level facet value by its (scheme, level), as the standards' levels store it.
 LEVEL_KEYS = {StandardLevel.parse_key(key): key for key in LEVELS}
 
@@ -197,7 +174,7 @@ def facet_counts(filterset, window: slice | None = None) -> FacetCounts:
     if not searched or not filterset.qs.query.order_by:
         window = None
     rows = filterset.queryset_without(None) if window is None else filterset.qs
-    with _index_scans(searched):
+    with through_the_index(searched):
         everything = grouped_counts(rows, idle, level_idle, window)
         counts = dict(everything.counts)
         for facet in grouped:

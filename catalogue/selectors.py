@@ -27,6 +27,7 @@ from .models import (
     TextOrigin,
 )
 from .querysets import RowsByKey
+from .search.plans import through_the_index
 from .search.query import ParsedQuery, parse
 from .search.snippets import snippets
 from .search.vocabulary import suggest
@@ -125,14 +126,14 @@ def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
     alternate title that matches leads its occupation's label."""
     if not parsed.text:
         return []
-    occupations = list(
+    best = (
         Occupation.objects.visible_to(user)
         .search(parsed)
         .by_relevance()
-        .only("code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review")[
-            :AUTOCOMPLETE_LIMIT
-        ]
+        .only("code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review")
     )
+    with through_the_index(parsed.search is not None):
+        occupations = list(best[:AUTOCOMPLETE_LIMIT])
     titles: dict[int, str] = {}
     for title in AlternateTitle.objects.filter(
         occupation__in=occupations, title__icontains=parsed.text
