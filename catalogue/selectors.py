@@ -122,18 +122,17 @@ AUTOCOMPLETE_LIMIT = 8
 
 
 def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
-    """Up to eight suggestions for what is being typed, best first, in two queries; an
-    alternate title that matches leads its occupation's label."""
+    """Up to eight suggestions for what is being typed, best first, in three queries (how many
+    match in each tier of exactness, the best eight, their titles); an alternate title that
+    matches leads its occupation's label."""
     if not parsed.text:
         return []
-    best = (
-        Occupation.objects.visible_to(user)
-        .search(parsed)
-        .by_relevance()
-        .only("code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review")
-    )
+    searched = Occupation.objects.visible_to(user).search(parsed)
     with through_the_index(parsed.search is not None):
-        occupations = list(best[:AUTOCOMPLETE_LIMIT])
+        tier = searched.tier_reaching(AUTOCOMPLETE_LIMIT)
+        best = searched.filter(exact__gte=tier).by_relevance()
+        fields = ["code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review"]
+        occupations = list(best.only(*fields)[:AUTOCOMPLETE_LIMIT])
     titles: dict[int, str] = {}
     for title in AlternateTitle.objects.filter(
         occupation__in=occupations, title__icontains=parsed.text

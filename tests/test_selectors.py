@@ -202,3 +202,20 @@ class AutocompleteTests(TestCase):
                     [r["url"] for r in api["results"]], [r["url"] for r in page["results"]]
                 )
                 self.assertEqual(api["query"], page["query"])
+
+    def test_suggestions_are_the_best_ranked_though_only_the_tiers_they_reach_are_ranked(self):
+        for query in ["员", "师", "数据", "网络", "data", "4-04"]:
+            with self.subTest(query=query):
+                searched = Occupation.objects.published().search(query)
+                best = list(searched.by_relevance()[:8])
+                answer = occupation_autocomplete(query=query, user=AnonymousUser())
+                self.assertEqual(
+                    [r["url"] for r in answer["results"]], [o.get_absolute_url() for o in best]
+                )
+                tiers = list(searched.annotate(tier=F("exact")).values_list("tier", flat=True))
+                if len(tiers) >= 8:
+                    # the tier of the eighth best row
+                    eighth = sorted(tiers, reverse=True)[7]
+                    self.assertEqual(searched.tier_reaching(8), eighth)
+                else:
+                    self.assertEqual(searched.tier_reaching(8), -1)
