@@ -11,17 +11,17 @@ which are plain functions: every piece of HTML has one owner, whichever engine r
 import html
 
 from django.template.defaultfilters import date, linebreaksbr
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+from catalogue.addresses import address
 from catalogue.templatetags import catalogue as tags
 
 
 def url(name: str, *args) -> str:
-    return reverse(name, args=args)
+    return address(name, *args)
 
 
 # As in Django's templates: a template's own words, translated, are trusted (not escaped), and

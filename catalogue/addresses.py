@@ -1,0 +1,50 @@
+"""The addresses of the catalogue's pages, as reverse() gives them, at a fraction of its cost.
+
+reverse() took about 30 µs a link (it walks the namespaces, rebuilds the language prefix and
+matches every argument against the pattern again), and an occupation's page has twenty to
+thirty links. address() asks reverse() once for placeholder slugs and puts a link's slugs in
+their places: a slug is written into an address as it is (it needs no quoting), and the rest
+of the address is the same for every request in a language.
+"""
+
+import functools
+import re
+from itertools import chain
+
+from django.conf import settings
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+# What Django's slug converter accepts (django.urls.converters.SlugConverter).
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def address(viewname: str, *slugs) -> str:
+    """reverse(viewname, args=slugs), for a view whose arguments are all slugs."""
+    if not all(isinstance(slug, str) and _SLUG.fullmatch(slug) for slug in slugs):
+        return reverse(viewname, args=slugs)  # as reverse() answers it: NoReverseMatch
+    pieces = _pieces(
+        # Whatever changes reverse()'s answer is in the key: the URLconf (a new resolver after
+        # clear_url_caches()), the script prefix and the language prefix.
+        get_resolver(get_urlconf()),
+        get_script_prefix(),
+        get_language(),
+        settings.LANGUAGE_CODE,
+        viewname,
+        len(slugs),
+    )
+    return "".join(chain.from_iterable(zip(pieces, (*slugs, ""), strict=True)))
+
+
+@functools.cache
+def _pieces(resolver, script_prefix, language, default_language, viewname, count) -> tuple:
+    """The address reverse() gives for `count` placeholder slugs, cut at each of them."""
+    placeholders = [f"0-address-placeholder-{i}" for i in range(count)]
+    url = reverse(viewname, urlconf=resolver.urlconf_name, args=placeholders)
+    pieces = []
+    for placeholder in placeholders:
+        before, found, url = url.partition(placeholder)
+        if not found or placeholder in url:
+            raise ValueError(f"{viewname}: an argument is not written once into its address")
+        pieces.append(before)
+    return (*pieces, url)
