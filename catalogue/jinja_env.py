@@ -1,16 +1,20 @@
-"""The Jinja2 environment of the templates under templates/jinja2/: the record on an
-occupation's page, the catalogue's most-read and largest page body, which Django's template
-language took two thirds of an uncached request to render (bench/profile_detail.py).
+"""The Jinja2 environment of the templates under templates/jinja2/: every page's frame
+(base.html: head, header, language switcher, footer) and the whole of an occupation's page, the
+catalogue's most-read and largest, which Django's template language took two thirds of an
+uncached request to render (bench/profile_detail.py). A page of Django's templates extends
+templates/base.html, which hands its blocks to the same frame (the catalogue's ``frame`` tag).
 
 It offers what those templates use of Django's: gettext as ``_`` (strings extracted by
 makemessages like any template's ``_("…")``, so the Chinese interface keeps one catalogue),
-``url()``, the ``date`` and ``linebreaksbr`` filters; and the catalogue's own template tags,
-which are plain functions: every piece of HTML has one owner, whichever engine renders it.
+``url()``, ``static()``, the ``date``, ``linebreaksbr`` and ``truncatechars`` filters; and the
+catalogue's own template tags, which are plain functions: every piece of HTML has one owner,
+whichever engine renders it.
 """
 
 import html
 
-from django.template.defaultfilters import date, linebreaksbr
+from django.template.defaultfilters import date, linebreaksbr, truncatechars
+from django.templatetags.static import static
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext, ngettext
@@ -52,14 +56,19 @@ def escape_value(value):
 
 def environment(**options) -> Environment:
     options.setdefault("finalize", escape_value)
+    # As in Django's templates, a file's last newline is part of what it writes: the page ends
+    # with base.html's; a partial that is printed inside a line has none.
+    options.setdefault("keep_trailing_newline", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(translate, translate_plural, newstyle=False)
     env.globals.update(
         url=url,
+        static=static,
         bilingual=tags.bilingual,
         bilingual_field=tags.bilingual_field,
         citation=tags.citation,
         chinese_page=tags.chinese_page_tag,
+        names_in_page_order=tags.names_in_page_order,
         figure_card=tags.figure_card,
         flags=tags.flags,
         requirement_item=tags.requirement_item,
@@ -69,6 +78,8 @@ def environment(**options) -> Environment:
         date=date,
         format=interpolate,
         linebreaksbr=linebreaksbr,
+        truncatechars=truncatechars,
+        english_first=tags.english_first,
         figure_value=tags.figure_value,
     )
     return env

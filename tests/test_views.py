@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.template import RequestContext, Template
+from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -183,6 +184,31 @@ class DetailQueryCountTests(TestCase):
         self.assertContains(response, "工种29")
         self.assertContains(response, "五级/初级工")
         self.assertContains(response, "knowledge要求1-1-1-1")
+
+
+class FrameTests(TestCase):
+    """Every page's frame is one Jinja2 template; a page of Django's templates fills its blocks
+    through templates/base.html."""
+
+    def render(self, page):
+        request = RequestFactory().get("/about/")
+        return Template(page).render(RequestContext(request, {}))
+
+    def test_a_block_the_page_fills_replaces_the_frames_own(self):
+        html = self.render(
+            '{% extends "base.html" %}{% block title %}A <b>title</b>{% endblock %}'
+            "{% block header_search %}{% endblock %}{% block content %}<p>body</p>{% endblock %}"
+        )
+        self.assertIn("<title>A <b>title</b> · Occupations catalogue</title>", html)
+        self.assertNotIn('role="search"', html)  # filled with nothing
+        self.assertIn('<main id="main" class="wrap" tabindex="-1">\n    <p>body</p>\n', html)
+        self.assertTrue(html.endswith("</html>\n"))
+
+    def test_a_block_the_page_leaves_keeps_the_frames_own(self):
+        html = self.render('{% extends "base.html" %}{% block content %}body{% endblock %}')
+        self.assertIn("<title>Occupations catalogue · Occupations catalogue</title>", html)
+        self.assertIn('role="search"', html)
+        self.assertIn('<meta property="og:type" content="website">', html)
 
 
 @override_settings(ROOT_URLCONF="tests.error_urls")

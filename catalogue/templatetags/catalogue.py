@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.template import engines
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
 from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString
@@ -19,6 +21,34 @@ from catalogue.languages import (
 from catalogue.models import ReviewStatus
 
 register = template.Library()
+
+
+@register.tag
+def frame(parser, token):
+    """{% frame %}{% block title %}{% endblock %}…{% endframe %}: the page's frame,
+    templates/jinja2/base.html, around the blocks that a page of Django's templates fills."""
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    return FrameNode(nodelist)
+
+
+class FrameNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        extended = context.render_context.get(BLOCK_CONTEXT_KEY)
+        # A block the page does not fill keeps the frame's own (a block the page fills with
+        # nothing is filled, with nothing).
+        blocks = {
+            node.name: node.render(context)
+            for node in self.nodelist
+            if isinstance(node, BlockNode)
+            and extended is not None
+            and extended.get_block(node.name) is not node
+        }
+        page = engines["jinja2"].get_template("django_page.html")
+        return page.render({**context.flatten(), "blocks": blocks})
 
 
 @register.filter
