@@ -11,16 +11,18 @@ catalogue's own template tags, which are plain functions: every piece of HTML ha
 whichever engine renders it.
 """
 
+import functools
 import html
 
 from django.template.defaultfilters import date, linebreaksbr, truncatechars
 from django.templatetags.static import static
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, ngettext
 from jinja2 import Environment
 
 from catalogue.addresses import address
+from catalogue.languages import interface_word
 from catalogue.templatetags import catalogue as tags
 
 
@@ -31,11 +33,17 @@ def url(name: str, *args) -> str:
 # As in Django's templates: a template's own words, translated, are trusted (not escaped), and
 # what is put into them, like every other value, is escaped the way Django escapes.
 def translate(message: str) -> SafeString:
-    return SafeString(gettext(message))
+    return interface_word(get_language(), message)
 
 
 def translate_plural(singular: str, plural: str, number: int) -> SafeString:
     return SafeString(ngettext(singular, plural, number))
+
+
+def translations(request) -> dict:
+    """``_("…")`` for a page rendered for a request (a context processor of this engine), bound
+    to the request's language once instead of looking it up for each message."""
+    return {"_": functools.partial(interface_word, get_language())}
 
 
 def interpolate(message, **values):

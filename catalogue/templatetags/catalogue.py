@@ -6,13 +6,14 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from catalogue import languages
 from catalogue.languages import (
     EN,
     chinese_page,
     in_page_order,
+    kept_per_language,
     page_language,
     text_origin,
     translation_label,
@@ -78,6 +79,11 @@ def highlighted_name(name, parsed):
 def translation_mark(origin: str, review: str) -> SafeString:
     """A small mark after a translated text: the catalogue's own translation, and whether a
     curator has reviewed it; its words for screen readers and as a tooltip."""
+    return _translation_mark(get_language(), origin, review)
+
+
+@kept_per_language  # the same for every text of this origin and review on a page
+def _translation_mark(origin: str, review: str) -> SafeString:
     label = translation_label(origin, review)
     if not label:
         return SafeString("")

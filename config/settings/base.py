@@ -141,8 +141,12 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "catalogue.jinja_env.environment",
-            # What the frame (templates/jinja2/base.html) needs of the request.
-            "context_processors": ["catalogue.context_processors.site"],
+            # What the frame (templates/jinja2/base.html) needs of the request, and the
+            # interface's words in the request's language.
+            "context_processors": [
+                "catalogue.context_processors.site",
+                "catalogue.jinja_env.translations",
+            ],
         },
     },
 ]
