@@ -12,17 +12,16 @@ whichever engine renders it.
 """
 
 import functools
-import html
 
 from django.template.defaultfilters import date, linebreaksbr, truncatechars
 from django.templatetags.static import static
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import get_language, ngettext
 from jinja2 import Environment
 
 from catalogue.addresses import address
 from catalogue.languages import interface_word
+from catalogue.markup import escaped
 from catalogue.templatetags import catalogue as tags
 
 
@@ -49,21 +48,18 @@ def translations(request) -> dict:
 def interpolate(message, **values):
     """``_("page %(page)s")|format(page=…)``: the values escaped into a trusted message."""
     if isinstance(message, SafeData):
-        return SafeString(message % {k: conditional_escape(v) for k, v in values.items()})
+        return SafeString(message % {k: escaped(v) for k, v in values.items()})
     return message % values
 
 
-def escape_value(value):
-    """Every value a template prints, escaped as Django escapes (``&#x27;``, not Jinja2's
-    ``&#39;``) unless it is safe HTML already; without conditional_escape()'s lazy-string
-    wrapper, which cost more than the escaping on a page that prints hundreds of values."""
-    if hasattr(value, "__html__"):
-        return value
-    return SafeString(html.escape(str(value)))
-
-
 def environment(**options) -> Environment:
-    options.setdefault("finalize", escape_value)
+    # Every value a template prints is escaped as Django escapes it (``&#x27;``, not Jinja2's
+    # ``&#39;``) unless it is safe HTML already, by catalogue.markup.escaped(). Jinja2's own
+    # autoescaping would then escape each again, to the same text, hundreds of times a page:
+    # it is off, and what a block's super() or self.<block>() gives back (plain text then) is
+    # marked safe where it is printed.
+    options["finalize"] = escaped
+    options["autoescape"] = False
     # As in Django's templates, a file's last newline is part of what it writes: the page ends
     # with base.html's; a partial that is printed inside a line has none.
     options.setdefault("keep_trailing_newline", True)

@@ -1,7 +1,7 @@
-"""Escaping for code that writes a page's HTML in pieces, as Django's conditional_escape() does
-it but without the lazy-string wrapper (django.utils.functional.keep_lazy) of that function and
-of format_html(): on a record's page, which escapes hundreds of values, the wrapper cost more
-than the escaping."""
+"""Escaping for the Jinja2 templates' printed values and for code that writes a page's HTML in
+pieces, as Django's conditional_escape() does it but without the lazy-string wrapper
+(django.utils.functional.keep_lazy) of that function and of format_html(): on a record's page,
+which escapes hundreds of values, the wrapper cost more than the escaping."""
 
 import html
 

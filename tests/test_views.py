@@ -209,6 +209,20 @@ class FrameTests(TestCase):
         self.assertIn("<title>Occupations catalogue · Occupations catalogue</title>", html)
         self.assertIn('role="search"', html)
         self.assertIn('<meta property="og:type" content="website">', html)
+        # The frame's own words are trusted, as a Django template's are: not escaped.
+        self.assertIn("content=\"A bilingual catalogue of China's occupations", html)
+
+    def test_an_occupations_page_escapes_its_names_once_in_every_part_of_the_head(self):
+        occupation = OccupationFactory(
+            name_en="R&D <lead>", definition_en='Leads R&D\'s "work".', code="4-04-05-09"
+        )
+        html = self.client.get(occupation.get_absolute_url()).content.decode()
+        self.assertIn("<title>R&amp;D &lt;lead&gt; · 测试职业", html)
+        self.assertIn('<meta property="og:title" content="R&amp;D &lt;lead&gt; · 测试职业', html)
+        description = "Leads R&amp;D&#x27;s &quot;work&quot;."
+        self.assertIn(f'<meta name="description" content="{description}">', html)
+        self.assertIn(f'<meta property="og:description" content="{description}">', html)
+        self.assertIn('<h1><span lang="en">R&amp;D &lt;lead&gt;</span>', html)
 
 
 @override_settings(ROOT_URLCONF="tests.error_urls")
