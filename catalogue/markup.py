@@ -11,6 +11,8 @@ from django.utils.functional import Promise
 def escaped(value) -> str:
     """The value as HTML: safe HTML as it is, anything else escaped as Django escapes it
     (``&#x27;`` for ', as html.escape() writes it)."""
+    if type(value) is str:  # most values: asked first
+        return html.escape(value)
     if isinstance(value, Promise):  # a lazy translation
         value = str(value)
     if hasattr(value, "__html__"):

@@ -79,6 +79,8 @@ def highlighted_name(name, parsed):
 def translation_mark(origin: str, review: str) -> SafeString:
     """A small mark after a translated text: the catalogue's own translation, and whether a
     curator has reviewed it; its words for screen readers and as a tooltip."""
+    if not origin:  # no translation, no mark: most texts
+        return SafeString("")
     return _translation_mark(get_language(), origin, review)
 
 
