@@ -12,7 +12,7 @@ import re
 from itertools import chain
 
 from django.conf import settings
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 # What Django's slug converter accepts (django.urls.converters.SlugConverter).
@@ -20,19 +20,22 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def address(viewname: str, *slugs) -> str:
-    """reverse(viewname, args=slugs), for a view whose arguments are all slugs."""
+    """reverse(viewname, args=slugs): quickly for a view whose arguments are all slugs."""
     if not all(isinstance(slug, str) and _SLUG.fullmatch(slug) for slug in slugs):
         return reverse(viewname, args=slugs)  # as reverse() answers it: NoReverseMatch
-    pieces = _pieces(
-        # Whatever changes reverse()'s answer is in the key: the URLconf (a new resolver after
-        # clear_url_caches()), the script prefix and the language prefix.
-        get_resolver(get_urlconf()),
-        get_script_prefix(),
-        get_language(),
-        settings.LANGUAGE_CODE,
-        viewname,
-        len(slugs),
-    )
+    try:
+        pieces = _pieces(
+            # Whatever changes reverse()'s answer is in the key: the URLconf (a new resolver
+            # after clear_url_caches()), the script prefix and the language prefix.
+            get_resolver(get_urlconf()),
+            get_script_prefix(),
+            get_language(),
+            settings.LANGUAGE_CODE,
+            viewname,
+            len(slugs),
+        )
+    except NoReverseMatch:  # an argument that is no slug (an export's format): reverse()'s
+        return reverse(viewname, args=slugs)
     return "".join(chain.from_iterable(zip(pieces, (*slugs, ""), strict=True)))
 
 

@@ -50,6 +50,15 @@ class AddressTests(SimpleTestCase):
             self.assertEqual(address("catalogue:occupation-detail", "a"), "/elsewhere/a/")
         self.assertEqual(address("catalogue:occupation-detail", "a"), "/occupations/a/")
 
+    def test_a_view_whose_arguments_are_no_slugs_is_reversed_as_reverse_would(self):
+        with translation.override("zh-hans"):
+            self.assertEqual(
+                address("catalogue:occupation-export", "csv"),
+                "/zh-hans/occupations/export.csv",
+            )
+            with self.assertRaises(NoReverseMatch):
+                address("catalogue:occupation-export", "xlsx")
+
     def test_what_is_not_a_slug_is_reversed_as_reverse_would(self):
         with self.assertRaises(NoReverseMatch):
             address("catalogue:occupation-detail", "not a slug")
