@@ -21,19 +21,26 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 def address(viewname: str, *slugs) -> str:
     """reverse(viewname, args=slugs): quickly for a view whose arguments are all slugs."""
+    return _address(_state(), viewname, *slugs)
+
+
+def bound_address():
+    """address() for the links of one page, with what it looks up bound once: a page's links
+    share their URLconf, script prefix and language, and each lookup reads a thread-local."""
+    return functools.partial(_address, _state())
+
+
+def _state() -> tuple:
+    # Whatever changes reverse()'s answer: the URLconf (a new resolver after
+    # clear_url_caches()), the script prefix and the language prefix.
+    return get_resolver(get_urlconf()), get_script_prefix(), get_language(), settings.LANGUAGE_CODE
+
+
+def _address(state: tuple, viewname: str, *slugs) -> str:
     if not all(isinstance(slug, str) and _SLUG.fullmatch(slug) for slug in slugs):
         return reverse(viewname, args=slugs)  # as reverse() answers it: NoReverseMatch
     try:
-        pieces = _pieces(
-            # Whatever changes reverse()'s answer is in the key: the URLconf (a new resolver
-            # after clear_url_caches()), the script prefix and the language prefix.
-            get_resolver(get_urlconf()),
-            get_script_prefix(),
-            get_language(),
-            settings.LANGUAGE_CODE,
-            viewname,
-            len(slugs),
-        )
+        pieces = _pieces(*state, viewname, len(slugs))
     except NoReverseMatch:  # an argument that is no slug (an export's format): reverse()'s
         return reverse(viewname, args=slugs)
     return "".join(chain.from_iterable(zip(pieces, (*slugs, ""), strict=True)))

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import get_language, ngettext
 from jinja2 import Environment
 
-from catalogue.addresses import address
+from catalogue.addresses import address, bound_address
 from catalogue.languages import interface_word
 from catalogue.markup import escaped
 from catalogue.templatetags import catalogue as tags
@@ -39,10 +39,11 @@ def translate_plural(singular: str, plural: str, number: int) -> SafeString:
     return SafeString(ngettext(singular, plural, number))
 
 
-def translations(request) -> dict:
-    """``_("…")`` for a page rendered for a request (a context processor of this engine), bound
-    to the request's language once instead of looking it up for each message."""
-    return {"_": functools.partial(interface_word, get_language())}
+def bound_to_request(request) -> dict:
+    """``_("…")`` and ``url()`` for a page rendered for a request (a context processor of this
+    engine), bound to the request's language (and URLconf and script prefix) once instead of
+    looking them up for each of the page's sixty messages and twenty links."""
+    return {"_": functools.partial(interface_word, get_language()), "url": bound_address()}
 
 
 def interpolate(message, **values):

@@ -6,7 +6,7 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import NoReverseMatch, include, path, reverse, set_script_prefix
 from django.utils import translation
 
-from catalogue.addresses import address
+from catalogue.addresses import address, bound_address
 
 LINKS = [
     ("catalogue:home", []),
@@ -36,6 +36,13 @@ class AddressTests(SimpleTestCase):
         for language in ("en", "zh-hans"):
             with translation.override(language):
                 self.assert_as_reverse()
+
+    def test_bound_to_a_page_as_unbound(self):
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                url = bound_address()
+                for viewname, args in LINKS:
+                    self.assertEqual(url(viewname, *args), reverse(viewname, args=args))
 
     def test_under_a_script_prefix(self):
         set_script_prefix("/catalogue/")

@@ -142,10 +142,10 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "catalogue.jinja_env.environment",
             # What the frame (templates/jinja2/base.html) needs of the request, and the
-            # interface's words in the request's language.
+            # interface's words and links in the request's language.
             "context_processors": [
                 "catalogue.context_processors.site",
-                "catalogue.jinja_env.translations",
+                "catalogue.jinja_env.bound_to_request",
             ],
         },
     },
