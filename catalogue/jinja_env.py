@@ -57,8 +57,8 @@ def environment(**options) -> Environment:
     # Every value a template prints is escaped as Django escapes it (``&#x27;``, not Jinja2's
     # ``&#39;``) unless it is safe HTML already, by catalogue.markup.escaped(). Jinja2's own
     # autoescaping would then escape each again, to the same text, hundreds of times a page:
-    # it is off, and what a block's super() or self.<block>() gives back (plain text then) is
-    # marked safe where it is printed.
+    # it is off, and what a block's super() or a {% set %} block gives back (plain text then)
+    # is marked safe where it is printed.
     options["finalize"] = escaped
     options["autoescape"] = False
     # As in Django's templates, a file's last newline is part of what it writes: the page ends
