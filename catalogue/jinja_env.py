@@ -13,8 +13,10 @@ whichever engine renders it.
 
 import functools
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import date, linebreaksbr, truncatechars
-from django.templatetags.static import static
+from django.templatetags.static import static as static_address
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import get_language, ngettext
 from jinja2 import Environment
@@ -27,6 +29,21 @@ from catalogue.templatetags import catalogue as tags
 
 def url(name: str, *args) -> str:
     return address(name, *args)
+
+
+@functools.cache
+def static(path: str) -> str:
+    """Django's static(), kept per process: a file's address is the same for every request
+    until the static files change, and they change only with a deployment (Django keeps
+    STATIC_URL and the storage's manifest per process too)."""
+    return static_address(path)
+
+
+@receiver(setting_changed)
+def _forget_static_addresses(*, setting, **kwargs):
+    # The settings that make Django make its static files storage again (django.test.signals).
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS"}:
+        static.cache_clear()
 
 
 # As in Django's templates: a template's own words, translated, are trusted (not escaped), and

@@ -212,6 +212,14 @@ class FrameTests(TestCase):
         # The frame's own words are trusted, as a Django template's are: not escaped.
         self.assertIn("content=\"A bilingual catalogue of China's occupations", html)
 
+    def test_static_files_follow_their_settings(self):
+        page = '{% extends "base.html" %}{% block content %}body{% endblock %}'
+        self.assertIn('href="/static/css/site.css"', self.render(page))
+        storage = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        with self.settings(STATIC_URL="/elsewhere/", STORAGES={"staticfiles": storage}):
+            self.assertIn('href="/elsewhere/css/site.css"', self.render(page))
+        self.assertIn('href="/static/css/site.css"', self.render(page))
+
     def test_an_occupations_page_escapes_its_names_once_in_every_part_of_the_head(self):
         occupation = OccupationFactory(
             name_en="R&D <lead>", definition_en='Leads R&D\'s "work".', code="4-04-05-09"
