@@ -17,9 +17,11 @@ def site(request):
     current = translation.get_language()
     path = request.path
     full_path = request.get_full_path()
-    localized = in_each_language(path)
+    # What the handler resolved, when that is this address (no script prefix precedes it).
+    match = request.resolver_match if unquote(path) == request.path_info else None
+    localized = in_each_language(path, match)
     # The switcher keeps the search and filters of the page it switches.
-    switched = localized if full_path == path else in_each_language(full_path)
+    switched = localized if full_path == path else in_each_language(full_path, match)
     languages = []
     for code, name in settings.LANGUAGES:
         languages.append(
@@ -45,15 +47,17 @@ def site(request):
     }
 
 
-def in_each_language(url: str) -> dict[str, str]:
+def in_each_language(url: str, match=None) -> dict[str, str]:
     """Django's translate_url(url, code) for every language, by code: the address resolved
-    once, not once a language, and reversed by catalogue.addresses (reverse() cost 30 µs)."""
+    once, not once a language (not at all when `match` is its resolve()), and reversed by
+    catalogue.addresses (reverse() cost 30 µs)."""
     parsed = urlsplit(url)
     codes = [code for code, _name in settings.LANGUAGES]
-    try:
-        match = resolve(unquote(parsed.path))  # it may be encoded
-    except Resolver404:
-        return dict.fromkeys(codes, url)
+    if match is None:
+        try:
+            match = resolve(unquote(parsed.path))  # it may be encoded
+        except Resolver404:
+            return dict.fromkeys(codes, url)
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     translated = {}
     for code in codes:

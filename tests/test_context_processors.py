@@ -1,11 +1,11 @@
 """The language switcher's addresses are Django's translate_url()'s, whatever the page."""
 
 from django.conf import settings
-from django.test import SimpleTestCase
-from django.urls import translate_url
+from django.test import RequestFactory, SimpleTestCase
+from django.urls import resolve, set_script_prefix, translate_url
 from django.utils import translation
 
-from catalogue.context_processors import in_each_language
+from catalogue.context_processors import in_each_language, site
 
 URLS = [
     "/",
@@ -29,3 +29,21 @@ class InEachLanguageTests(SimpleTestCase):
                         in_each_language(url),
                         {code: translate_url(url, code) for code, _name in settings.LANGUAGES},
                     )
+
+    def test_the_handlers_match_serves_only_for_its_own_address(self):
+        request = RequestFactory().get("/zh-hans/occupations/ai-trainer/", {"q": "x"})
+        with translation.override("zh-hans"):
+            request.resolver_match = resolve(request.path_info)
+            switcher = {lang["code"]: lang["switch_url"] for lang in site(request)["languages"]}
+        self.assertEqual(switcher["en"], "/occupations/ai-trainer/?q=x")
+        # Under a script prefix, as translate_url() has it (the prefixed path resolves to
+        # nothing).
+        request = RequestFactory().get("/occupations/ai-trainer/", SCRIPT_NAME="/catalogue")
+        request.resolver_match = resolve(request.path_info)
+        set_script_prefix("/catalogue/")
+        self.addCleanup(set_script_prefix, "/")
+        languages = site(request)["languages"]
+        self.assertEqual(
+            [lang["switch_url"] for lang in languages],
+            [translate_url(request.path, code) for code, _name in settings.LANGUAGES],
+        )
