@@ -11,6 +11,7 @@ import functools
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -97,12 +98,24 @@ def kept_per_language(function):
     return kept
 
 
+def _forget_what_was_kept():
+    for kept in _KEPT:
+        kept.cache_clear()
+
+
 @receiver(setting_changed)
-def _forget_what_was_kept(*, setting, **kwargs):
+def _on_setting_changed(*, setting, **kwargs):
     # The settings that make Django read its catalogues again (django.test.signals).
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
-        for kept in _KEPT:
-            kept.cache_clear()
+        _forget_what_was_kept()
+
+
+@receiver(file_changed)
+def _on_file_changed(*, file_path, **kwargs):
+    # The development server reads a catalogue compiled anew without restarting
+    # (django.utils.translation.reloader.translation_file_changed).
+    if file_path.suffix == ".mo":
+        _forget_what_was_kept()
 
 
 @kept_per_language

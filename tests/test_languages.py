@@ -4,11 +4,13 @@ structured data that follow it."""
 import datetime
 import json
 import re
+from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from catalogue import insights
 from catalogue.facets import facet_counts
@@ -90,6 +92,11 @@ class HelperTests(SimpleTestCase):
             # Without the catalogue's own translations, as Django reads them again.
             self.assertEqual(interface_word("zh-hans", "Main tasks"), "Main tasks")
         self.assertEqual(interface_word("zh-hans", "Main tasks"), "主要工作任务")
+        # And when the development server sees a catalogue compiled anew.
+        interface_word.cache_clear()
+        interface_word("zh-hans", "Main tasks")
+        file_changed.send(sender=None, file_path=Path("locale/zh_Hans/LC_MESSAGES/django.mo"))
+        self.assertEqual(interface_word.cache_info().currsize, 0)
 
 
 class FollowersTests(TestCase):
