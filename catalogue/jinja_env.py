@@ -1,65 +1,96 @@
-"""The Jinja2 environment of the templates under templates/jinja2/: the record on an
-occupation's page, the catalogue's most-read and largest page body, which Django's template
-language took two thirds of an uncached request to render (bench/profile_detail.py).
+"""The Jinja2 environment of the templates under templates/jinja2/: every page's frame
+(base.html: head, header, language switcher, footer) and the whole of an occupation's page, the
+catalogue's most-read and largest, which Django's template language took two thirds of an
+uncached request to render (bench/profile_detail.py). A page of Django's templates extends
+templates/base.html, which hands its blocks to the same frame (the catalogue's ``frame`` tag).
 
 It offers what those templates use of Django's: gettext as ``_`` (strings extracted by
 makemessages like any template's ``_("…")``, so the Chinese interface keeps one catalogue),
-``url()``, the ``date`` and ``linebreaksbr`` filters; and the catalogue's own template tags,
-which are plain functions: every piece of HTML has one owner, whichever engine renders it.
+``url()``, ``static()``, the ``date``, ``linebreaksbr`` and ``truncatechars`` filters; and the
+catalogue's own template tags, which are plain functions: every piece of HTML has one owner,
+whichever engine renders it.
 """
 
-import html
+import functools
 
-from django.template.defaultfilters import date, linebreaksbr
-from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.defaultfilters import date, linebreaksbr, truncatechars
+from django.templatetags.static import static as static_address
 from django.utils.safestring import SafeData, SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, ngettext
 from jinja2 import Environment
 
+from catalogue.addresses import address, bound_address
+from catalogue.languages import interface_word
+from catalogue.markup import escaped
 from catalogue.templatetags import catalogue as tags
 
 
 def url(name: str, *args) -> str:
-    return reverse(name, args=args)
+    return address(name, *args)
+
+
+@functools.cache
+def static(path: str) -> str:
+    """Django's static(), kept per process: a file's address is the same for every request
+    until the static files change, and they change only with a deployment (Django keeps
+    STATIC_URL and the storage's manifest per process too)."""
+    return static_address(path)
+
+
+@receiver(setting_changed)
+def _forget_static_addresses(*, setting, **kwargs):
+    # The settings that make Django make its static files storage again (django.test.signals).
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS"}:
+        static.cache_clear()
 
 
 # As in Django's templates: a template's own words, translated, are trusted (not escaped), and
 # what is put into them, like every other value, is escaped the way Django escapes.
 def translate(message: str) -> SafeString:
-    return SafeString(gettext(message))
+    return interface_word(get_language(), message)
 
 
 def translate_plural(singular: str, plural: str, number: int) -> SafeString:
     return SafeString(ngettext(singular, plural, number))
 
 
+def bound_to_request(request) -> dict:
+    """``_("…")`` and ``url()`` for a page rendered for a request (a context processor of this
+    engine), bound to the request's language (and URLconf and script prefix) once instead of
+    looking them up for each of the page's sixty messages and twenty links."""
+    return {"_": functools.partial(interface_word, get_language()), "url": bound_address()}
+
+
 def interpolate(message, **values):
     """``_("page %(page)s")|format(page=…)``: the values escaped into a trusted message."""
     if isinstance(message, SafeData):
-        return SafeString(message % {k: conditional_escape(v) for k, v in values.items()})
+        return SafeString(message % {k: escaped(v) for k, v in values.items()})
     return message % values
 
 
-def escape_value(value):
-    """Every value a template prints, escaped as Django escapes (``&#x27;``, not Jinja2's
-    ``&#39;``) unless it is safe HTML already; without conditional_escape()'s lazy-string
-    wrapper, which cost more than the escaping on a page that prints hundreds of values."""
-    if hasattr(value, "__html__"):
-        return value
-    return SafeString(html.escape(str(value)))
-
-
 def environment(**options) -> Environment:
-    options.setdefault("finalize", escape_value)
+    # Every value a template prints is escaped as Django escapes it (``&#x27;``, not Jinja2's
+    # ``&#39;``) unless it is safe HTML already, by catalogue.markup.escaped(). Jinja2's own
+    # autoescaping would then escape each again, to the same text, hundreds of times a page:
+    # it is off, and what a block's super() or a {% set %} block gives back (plain text then)
+    # is marked safe where it is printed.
+    options["finalize"] = escaped
+    options["autoescape"] = False
+    # As in Django's templates, a file's last newline is part of what it writes: the page ends
+    # with base.html's; a partial that is printed inside a line has none.
+    options.setdefault("keep_trailing_newline", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(translate, translate_plural, newstyle=False)
     env.globals.update(
         url=url,
+        static=static,
         bilingual=tags.bilingual,
         bilingual_field=tags.bilingual_field,
         citation=tags.citation,
         chinese_page=tags.chinese_page_tag,
+        names_in_page_order=tags.names_in_page_order,
         figure_card=tags.figure_card,
         flags=tags.flags,
         requirement_item=tags.requirement_item,
@@ -69,6 +100,8 @@ def environment(**options) -> Environment:
         date=date,
         format=interpolate,
         linebreaksbr=linebreaksbr,
+        truncatechars=truncatechars,
+        english_first=tags.english_first,
         figure_value=tags.figure_value,
     )
     return env

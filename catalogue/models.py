@@ -9,12 +9,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Now, Upper
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from . import codes
+from .addresses import address
 from .codes import MAJOR_CODE_RE, MIDDLE_CODE_RE, MINOR_CODE_RE, OCCUPATION_CODE_RE
 from .querysets import (
     AnnouncementQuerySet,
@@ -232,7 +232,7 @@ class Source(TimeStamped, Revisioned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("catalogue:source-detail", kwargs={"key": self.key})
+        return address("catalogue:source-detail", self.key)
 
     def natural_key(self):
         return (self.key,)
@@ -442,7 +442,7 @@ class Announcement(TimeStamped, Revisioned):
         return self.label
 
     def get_absolute_url(self):
-        return reverse("catalogue:announcement-detail", kwargs={"key": self.key})
+        return address("catalogue:announcement-detail", self.key)
 
     def natural_key(self):
         return (self.key,)
@@ -705,7 +705,7 @@ class Occupation(TimeStamped, Revisioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("catalogue:occupation-detail", kwargs={"slug": self.slug})
+        return address("catalogue:occupation-detail", self.slug)
 
     def natural_key(self):
         return (self.code, self.slug)
@@ -1007,7 +1007,7 @@ class SkillStandard(TimeStamped):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("catalogue:standard-compare", kwargs={"key": self.key})
+        return address("catalogue:standard-compare", self.key)
 
     def default_key(self) -> str:
         if self.osta_id:

@@ -4,10 +4,8 @@ import sys
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -142,6 +140,7 @@ class ClassificationView(TemplateView):
 
 class OccupationDetailView(DetailView):
     template_name = "catalogue/occupation_detail.html"
+    template_engine = "jinja2"  # catalogue.jinja_env says why
     context_object_name = "occupation"
 
     def get_object(self, queryset=None):
@@ -151,22 +150,13 @@ class OccupationDetailView(DetailView):
         return occupation
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
+        return super().get_context_data(
             last_curated=self.object.last_curated,
             json_ld=occupation_json_ld(self.object, self.request),
+            user=self.request.user,
             **record_parts(self.object),
             **kwargs,
         )
-        # The page's body, in Jinja2 (catalogue.jinja_env); its head and frame, in base.html.
-        context["record"] = mark_safe(  # escaped by Jinja2 as it rendered
-            render_to_string(
-                "catalogue/occupation_record.html",
-                {**context, "user": self.request.user},
-                request=self.request,
-                using="jinja2",
-            )
-        )
-        return context
 
 
 class StandardCompareView(DetailView):

@@ -4,11 +4,13 @@ structured data that follow it."""
 import datetime
 import json
 import re
+from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
-from django.test import RequestFactory, SimpleTestCase, TestCase
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from catalogue import insights
 from catalogue.facets import facet_counts
@@ -18,6 +20,7 @@ from catalogue.languages import (
     first_language,
     first_name,
     in_page_order,
+    interface_word,
     page_language,
 )
 from catalogue.models import Occupation
@@ -72,6 +75,28 @@ class HelperTests(SimpleTestCase):
         for language, output in expected.items():
             with self.subTest(PAGES[language]), translation.override(language):
                 self.assertEqual(template.render(Context()), output)
+
+    def test_interface_words_and_marks_are_kept_per_language_and_forgotten_with_catalogues(self):
+        mark = Template(
+            "{% load catalogue %}{% translation_mark 'catalogue_translation' 'reviewed' %}"
+        )
+        for language, (word, label) in {
+            "zh-hans": ("主要工作任务", "本目录的翻译，已审校"),
+            "en": ("Main tasks", "catalogue translation, reviewed"),
+        }.items():
+            with self.subTest(PAGES[language]), translation.override(language):
+                self.assertEqual(interface_word(language, "Main tasks"), word)
+                self.assertIn(f'title="{label}"', mark.render(Context()))
+                self.assertIn(f'lang="{page_language()}"', mark.render(Context()))
+        with override_settings(LOCALE_PATHS=[]), translation.override("zh-hans"):
+            # Without the catalogue's own translations, as Django reads them again.
+            self.assertEqual(interface_word("zh-hans", "Main tasks"), "Main tasks")
+        self.assertEqual(interface_word("zh-hans", "Main tasks"), "主要工作任务")
+        # And when the development server sees a catalogue compiled anew.
+        interface_word.cache_clear()
+        interface_word("zh-hans", "Main tasks")
+        file_changed.send(sender=None, file_path=Path("locale/zh_Hans/LC_MESSAGES/django.mo"))
+        self.assertEqual(interface_word.cache_info().currsize, 0)
 
 
 class FollowersTests(TestCase):

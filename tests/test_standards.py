@@ -158,7 +158,9 @@ class DetailPageTests(StandardPagesTestCase):
 
     def test_weight_grid_chart_and_sums_not_100(self):
         response = self.client.get("/occupations/trainer/")
-        grid = response.context["occupation"].skill_standards.all()[0].weight_grid
+        # The page is Jinja2's: its context is the response's, not the test client's capture.
+        occupation = response.context_data["occupation"]
+        grid = occupation.skill_standards.all()[0].weight_grid
         self.assertEqual([lv.key for lv in grid.levels], ["5", "3", "1"])
         self.assertEqual(
             [

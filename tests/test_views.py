@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.template import RequestContext, Template
+from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -183,6 +184,53 @@ class DetailQueryCountTests(TestCase):
         self.assertContains(response, "工种29")
         self.assertContains(response, "五级/初级工")
         self.assertContains(response, "knowledge要求1-1-1-1")
+
+
+class FrameTests(TestCase):
+    """Every page's frame is one Jinja2 template; a page of Django's templates fills its blocks
+    through templates/base.html."""
+
+    def render(self, page):
+        request = RequestFactory().get("/about/")
+        return Template(page).render(RequestContext(request, {}))
+
+    def test_a_block_the_page_fills_replaces_the_frames_own(self):
+        html = self.render(
+            '{% extends "base.html" %}{% block title %}A <b>title</b>{% endblock %}'
+            "{% block header_search %}{% endblock %}{% block content %}<p>body</p>{% endblock %}"
+        )
+        self.assertIn("<title>A <b>title</b> · Occupations catalogue</title>", html)
+        self.assertNotIn('role="search"', html)  # filled with nothing
+        self.assertIn('<main id="main" class="wrap" tabindex="-1">\n    <p>body</p>\n', html)
+        self.assertTrue(html.endswith("</html>\n"))
+
+    def test_a_block_the_page_leaves_keeps_the_frames_own(self):
+        html = self.render('{% extends "base.html" %}{% block content %}body{% endblock %}')
+        self.assertIn("<title>Occupations catalogue · Occupations catalogue</title>", html)
+        self.assertIn('role="search"', html)
+        self.assertIn('<meta property="og:type" content="website">', html)
+        # The frame's own words are trusted, as a Django template's are: not escaped.
+        self.assertIn("content=\"A bilingual catalogue of China's occupations", html)
+
+    def test_static_files_follow_their_settings(self):
+        page = '{% extends "base.html" %}{% block content %}body{% endblock %}'
+        self.assertIn('href="/static/css/site.css"', self.render(page))
+        storage = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        with self.settings(STATIC_URL="/elsewhere/", STORAGES={"staticfiles": storage}):
+            self.assertIn('href="/elsewhere/css/site.css"', self.render(page))
+        self.assertIn('href="/static/css/site.css"', self.render(page))
+
+    def test_an_occupations_page_escapes_its_names_once_in_every_part_of_the_head(self):
+        occupation = OccupationFactory(
+            name_en="R&D <lead>", definition_en='Leads R&D\'s "work".', code="4-04-05-09"
+        )
+        html = self.client.get(occupation.get_absolute_url()).content.decode()
+        self.assertIn("<title>R&amp;D &lt;lead&gt; · 测试职业", html)
+        self.assertIn('<meta property="og:title" content="R&amp;D &lt;lead&gt; · 测试职业', html)
+        description = "Leads R&amp;D&#x27;s &quot;work&quot;."
+        self.assertIn(f'<meta name="description" content="{description}">', html)
+        self.assertIn(f'<meta property="og:description" content="{description}">', html)
+        self.assertIn('<h1><span lang="en">R&amp;D &lt;lead&gt;</span>', html)
 
 
 @override_settings(ROOT_URLCONF="tests.error_urls")

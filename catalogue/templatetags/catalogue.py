@@ -1,24 +1,56 @@
 from decimal import Decimal
 
 from django import template
+from django.template import engines
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from catalogue import languages
 from catalogue.languages import (
     EN,
     chinese_page,
     in_page_order,
+    kept_per_language,
     page_language,
     text_origin,
     translation_label,
     translation_mark_text,
 )
+from catalogue.markup import escaped
 from catalogue.models import ReviewStatus
 
 register = template.Library()
+
+
+@register.tag
+def frame(parser, token):
+    """{% frame %}{% block title %}{% endblock %}…{% endframe %}: the page's frame,
+    templates/jinja2/base.html, around the blocks that a page of Django's templates fills."""
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    return FrameNode(nodelist)
+
+
+class FrameNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        extended = context.render_context.get(BLOCK_CONTEXT_KEY)
+        # A block the page does not fill keeps the frame's own (a block the page fills with
+        # nothing is filled, with nothing).
+        blocks = {
+            node.name: node.render(context)
+            for node in self.nodelist
+            if isinstance(node, BlockNode)
+            and extended is not None
+            and extended.get_block(node.name) is not node
+        }
+        page = engines["jinja2"].get_template("django_page.html")
+        return page.render({**context.flatten(), "blocks": blocks})
 
 
 @register.filter
@@ -47,18 +79,23 @@ def highlighted_name(name, parsed):
 def translation_mark(origin: str, review: str) -> SafeString:
     """A small mark after a translated text: the catalogue's own translation, and whether a
     curator has reviewed it; its words for screen readers and as a tooltip."""
+    if not origin:  # no translation, no mark: most texts
+        return SafeString("")
+    return _translation_mark(get_language(), origin, review)
+
+
+@kept_per_language  # the same for every text of this origin and review on a page
+def _translation_mark(origin: str, review: str) -> SafeString:
     label = translation_label(origin, review)
     if not label:
         return SafeString("")
+    reviewed = " tr-reviewed" if review == ReviewStatus.REVIEWED else ""
+    label = escaped(label)
     # In the page's language, inside an English text's element.
-    return format_html(
-        '<span class="tr-mark{}" lang="{}" title="{}"><span aria-hidden="true">{}</span>'
-        '<span class="visually-hidden"> ({})</span></span>',
-        " tr-reviewed" if review == ReviewStatus.REVIEWED else "",
-        page_language(),
-        label,
-        translation_mark_text(review),
-        label,
+    return SafeString(
+        f'<span class="tr-mark{reviewed}" lang="{page_language()}" title="{label}">'
+        f'<span aria-hidden="true">{escaped(translation_mark_text(review))}</span>'
+        f'<span class="visually-hidden"> ({label})</span></span>'
     )
 
 
@@ -123,12 +160,11 @@ def bilingual(
         parts.append(("zh-Latn-pinyin", pinyin, ""))
     # A mark goes inside its text's element (a definition's paragraph, say). Built as one
     # string, not with format_html(): a record's page calls this dozens of times.
-    element = escape(element)
-    secondary = f' class="{escape(secondary_class)}"'
+    element = escaped(element)
+    secondary = f' class="{escaped(secondary_class)}"'
     return SafeString(
         " ".join(
-            f'<{element} lang="{tag}"{secondary if i else ""}>'
-            f"{conditional_escape(text)}{after}</{element}>"
+            f'<{element} lang="{tag}"{secondary if i else ""}>{escaped(text)}{after}</{element}>'
             for i, (tag, text, after) in enumerate(parts)
         )
     )
@@ -138,12 +174,13 @@ def bilingual(
 def citation(source) -> SafeString:
     """A source as a text cites it: its title, linked to its page, then its publisher and
     date when known, in the source's language."""
-    cited = [format_html('<a href="{}">{}</a>', source.get_absolute_url(), source.title)]
+    cited = [f'<a href="{escaped(source.get_absolute_url())}">{escaped(source.title)}</a>']
     if source.publisher:
-        cited.append(escape(source.publisher))
+        cited.append(escaped(source.publisher))
     if source.published_on:
         cited.append(source.published_on.isoformat())
-    return format_html('<cite lang="{}">{}</cite>', source.language, SafeString(", ".join(cited)))
+    # Written with escaped(), not format_html(): a record's page cites dozens of times.
+    return SafeString(f'<cite lang="{escaped(source.language)}">{", ".join(cited)}</cite>')
 
 
 @register.simple_tag
@@ -153,16 +190,15 @@ def requirement_item(r) -> SafeString:
     notes = []
     if not r.structure_ok:
         notes.append(
-            format_html(' <strong class="problem-note">{}</strong>', gettext("structure doubtful"))
+            f' <strong class="problem-note">{escaped(gettext("structure doubtful"))}</strong>'
         )
     if r.note:
-        notes.append(format_html(' <span class="problem-note" lang="en">{}</span>', r.note))
-    return format_html(
-        '<li{}><span class="number">{}</span> {}{}</li>',
-        SafeString(' class="problem"') if r.has_problem else "",
-        r.number,
-        bilingual(r.text_zh, r.text_en),
-        SafeString("".join(notes)),
+        notes.append(f' <span class="problem-note" lang="en">{escaped(r.note)}</span>')
+    # Written with escaped(), not format_html(): an outline has hundreds of requirements.
+    problem = ' class="problem"' if r.has_problem else ""
+    return SafeString(
+        f'<li{problem}><span class="number">{escaped(r.number)}</span> '
+        f"{bilingual(r.text_zh, r.text_en)}{''.join(notes)}</li>"
     )
 
 

@@ -134,12 +134,20 @@ TEMPLATES = [
             ],
         },
     },
-    # The record on an occupation's page (catalogue.jinja_env says why).
+    # Every page's frame and the occupation's page (catalogue.jinja_env says why).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "catalogue.jinja_env.environment"},
+        "OPTIONS": {
+            "environment": "catalogue.jinja_env.environment",
+            # What the frame (templates/jinja2/base.html) needs of the request, and the
+            # interface's words and links in the request's language.
+            "context_processors": [
+                "catalogue.context_processors.site",
+                "catalogue.jinja_env.bound_to_request",
+            ],
+        },
     },
 ]
 
