@@ -100,7 +100,7 @@ def settle(url: str) -> None:
             "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'catalogue_occupation'"
         ).fetchone()
         if visible < 0.9 * pages:
-            print("vacuuming catalogue_bench (its visibility map is mostly empty)…")
+            print(f"vacuuming {conn.info.dbname} (its visibility map is mostly empty)…")
             conn.execute("VACUUM (ANALYZE)")
 
 
