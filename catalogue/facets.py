@@ -1,36 +1,45 @@
 """The occupation list's facets: for each, its options with how many rows each would show.
 
-One GROUPING SETS query counts every facet whose filter is not in use, the levels and the
-list's total in a single pass over the filtered rows; each facet in use gets a pass of its own,
-without its own filter. A text search also numbers its rows in the list's order in that pass and
-returns the keys of the page asked for: its matches are found, read and ranked once, not once for
-the counts and again for the page. The answer is a value (the facets, the total and those keys);
-nothing is kept on the filterset.
+The counts are over the occupations' narrow search rows (SearchRow), which keep whether each
+has a skill standard and a bit for each level its standards have: one GROUPING SETS query
+counts every facet whose filter is not in use, the levels and the list's total in a single pass
+over the filtered rows; each facet in use gets a pass of its own, without its own filter. A text
+search also numbers its rows in the list's order in that pass and returns the keys of the page
+asked for: its matches are found, read and ranked once, not once for the counts and again for
+the page. The answer is a value (the facets, the total and those keys); nothing is kept on the
+filterset.
 """
 
-import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Window
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from . import codes
-from .filters import FACET_CHOICES, HAS_STANDARD, LEVELS, announcement_rows
+from .filters import FACET_CHOICES, LEVELS, announcement_rows
 from .models import StandardLevel
 from .search.plans import through_the_index
 
-# Each facet's key, as SQL over the filtered rows ("b" in grouped_counts), selected under the
-# facet's name. Trusted SQL: the level flags' names, too, are ours.
+# Each facet's key, as SQL over the filtered rows ("b" in grouped_counts), and how a value of
+# it reads as the facet's option. Trusted SQL.
 GROUP_KEYS = {
     **{level: codes.prefix_sql(level, "b.code") for level in codes.GROUP_LEVELS},
-    "digital": "CASE WHEN b.is_digital THEN 'yes' ELSE 'no' END",
-    "green": "CASE WHEN b.is_green THEN 'yes' ELSE 'no' END",
-    "announcement": "b.announcement_id::text",
-    "standard": "CASE WHEN b.has_standard THEN 'yes' ELSE 'no' END",
+    "digital": "b.is_digital",
+    "green": "b.is_green",
+    "announcement": "b.announcement_id",
+    "standard": "b.has_standard",
 }
+YES_OR_NO = {"digital", "green", "standard"}
+
+
+def _option(facet: str, value) -> str:
+    if facet in YES_OR_NO:
+        return "yes" if value else "no"
+    return str(value)  # a group's code, a batch's id
+
+
 # Middle groups show once a major group is chosen, minor groups once a middle one is.
 PARENTS = {"middle": "major", "minor": "middle"}
 
@@ -55,11 +64,12 @@ class FacetCounts:
 def grouped_counts(
     queryset, facets: list[str], levels: bool = False, window: slice | None = None
 ) -> GroupedCounts:
-    """Counts per key of each facet, and the total, in one pass over the filtered rows; with
-    levels, also how many rows have each skill-standard level (under "level"); with a window
-    (``queryset`` then being sorted), also the keys of the rows in it, in order."""
-    base = queryset.annotate(has_standard=HAS_STANDARD)
-    columns = ["pk", "code", "is_digital", "is_green", "announcement_id", "has_standard"]
+    """Counts per key of each facet, and the total, in one pass over the filtered search rows
+    (``queryset``, of SearchRow); with levels, also how many rows have each skill-standard level
+    (under "level"); with a window (``queryset`` then being sorted), also the keys of the rows
+    in it, in order."""
+    base = queryset
+    columns = ["pk", "code", "is_digital", "is_green", "announcement_id", "has_standard", "levels"]
     by_relevance = window is not None and _in_relevance_order(queryset)
     if by_relevance:
         # How exactly each row matched, to rank only the rows the window can reach.
@@ -75,57 +85,47 @@ def grouped_counts(
         sql, params = base.query.sql_with_params()
     except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
         return GroupedCounts(counts, 0, [] if window is not None else None)
-    keys = [GROUP_KEYS[f] for f in facets]
-    # Every column under an explicit name, which is how the rows are read back.
-    columns = "".join(f'{key} AS "{facet}", ' for facet, key in zip(facets, keys, strict=True))
-    sets = "".join(f"({key}), " for key in keys)
-    grouping = f"GROUPING({', '.join(keys)})" if keys else "0"
-    query = (
-        f'SELECT {columns}{grouping} AS "grouping", COUNT(*) AS "rows", '
-        f'NULL AS "scheme", NULL AS "level" FROM b GROUP BY GROUPING SETS ({sets}())'
-    )
+    # The rows are counted by every combination of the facets' keys (and of the levels' bits):
+    # a hundred or so combinations on 100,000 rows, which are summed here for each facet. One
+    # grouping of the rows beats a GROUPING SETS pass, which groups them once a facet.
+    keys = [GROUP_KEYS[f] for f in facets] + (["b.levels"] if levels else [])
+    selected = "".join(f"{key}, " for key in keys)
+    query = f"SELECT {selected}COUNT(*), NULL::bigint FROM b"
+    if keys:
+        query += f" GROUP BY {', '.join(keys)}"
     nulls = "NULL, " * len(keys)
-    if levels:
-        # The levels from the filtered rows' standards, joined to those rows once: an EXISTS
-        # per level hashed every level of the catalogue (on 100,000 rows, over half the pass).
-        query += f" UNION ALL SELECT {nulls}-1, n, scheme, level FROM ({_level_sql()}) AS l"
     if by_relevance:
         numbered, rank_params = _ranked_positions(queryset, window)
-        query += f" UNION ALL SELECT {nulls}-2, k.position, NULL, k.pk FROM ({numbered}) AS k"
+        query += f" UNION ALL SELECT {nulls}k.position, k.pk FROM ({numbered}) AS k"
         params = (*params, *rank_params)
     elif window is not None:
-        query += f" UNION ALL SELECT {nulls}-2, b.position, NULL, b.pk FROM b"
+        query += f" UNION ALL SELECT {nulls}b.position, b.pk FROM b"
     if window is not None:
-        # The window's rows: position under "rows", key under "level" (both integers).
+        # The window's rows: their position in place of a count, and their key.
         query += f" WHERE position > {int(window.start)} AND position <= {int(window.stop)}"
-    total = 0
-    everything = (1 << len(keys)) - 1  # GROUPING sets a bit for each key not grouped by
-    positioned = []
     with connection.cursor() as cursor:
-        # Read more than once: kept, not run again (PostgreSQL would anyway).
-        materialized = "MATERIALIZED " if levels or window is not None else ""
+        # Read twice with a window: kept, not run again (PostgreSQL would anyway).
+        materialized = "MATERIALIZED " if window is not None else ""
         cursor.execute(f"WITH b AS {materialized}({sql}) {query}", params)
-        names = [column.name for column in cursor.description]
         fetched = cursor.fetchall()
-    for values in fetched:
-        row = dict(zip(names, values, strict=True))
-        if row["grouping"] == -1:
-            key = LEVEL_KEYS.get((row["scheme"], row["level"]))
-            if key is not None and row["rows"]:
-                counts["level"][key] = row["rows"]
+    total = 0
+    positioned = []
+    level_counts = dict.fromkeys(LEVEL_BITS, 0)
+    for *values, n, pk in fetched:
+        if pk is not None:
+            positioned.append((n, pk))
             continue
-        if row["grouping"] == -2:
-            positioned.append((row["rows"], row["level"]))
-            continue
-        if row["grouping"] == everything:
-            total = row["rows"]
-            continue
-        for i, facet in enumerate(facets):
-            grouped_by = not row["grouping"] & (1 << (len(keys) - 1 - i))
-            if grouped_by and row[facet] is not None:
-                counts[facet][row[facet]] = row["rows"]
+        total += n
+        for facet, value in zip(facets, values, strict=False):
+            if value is not None:
+                option = _option(facet, value)
+                counts[facet][option] = counts[facet].get(option, 0) + n
+        if levels:
+            for bit in LEVEL_BITS:
+                if values[-1] & (1 << bit):
+                    level_counts[bit] += n
     if levels:  # in the facet's order, as the options are listed
-        counts["level"] = {key: counts["level"][key] for key in LEVELS if key in counts["level"]}
+        counts["level"] = {LEVEL_BITS[bit]: n for bit, n in level_counts.items() if n}
     keys = [pk for _, pk in sorted(positioned)] if window is not None else None
     return GroupedCounts(counts, total, keys)
 
@@ -159,28 +159,8 @@ def _ranked_positions(queryset, window: slice) -> tuple[str, list]:
     return sql, list(params)
 
 
-# Each level facet value by its (scheme, level), as the standards' levels store it.
-LEVEL_KEYS = {StandardLevel.parse_key(key): key for key in LEVELS}
-
-
-@functools.cache
-def _level_sql() -> str:
-    """How many of the filtered rows ("b", with "pk") have a standard with each level, as
-    (scheme, level, n): what has_level() asks of one row, asked of all of them in one join.
-    Compiled once: it has no parameters."""
-    # Only rows with a standard can have a level: on a broad search, a third of the matches.
-    rows = RawSQL("SELECT b.pk FROM b WHERE b.has_standard", ())
-    query = (
-        StandardLevel.objects.filter(standard__occupation__in=rows)
-        .order_by()
-        .values("scheme", "level")
-        .annotate(n=Count("standard__occupation", distinct=True))
-        .values_list("scheme", "level", "n")
-        .query
-    )
-    sql, params = query.sql_with_params()
-    assert not params, params  # spliced into the facets' query as it is
-    return sql
+# Each level facet value by its bit in SearchRow.levels, in the facet's order.
+LEVEL_BITS = {StandardLevel.level_bit(*StandardLevel.parse_key(key)): key for key in LEVELS}
 
 
 def _choices(filterset, facet: str) -> list[tuple[str, str, dict]]:
@@ -208,18 +188,21 @@ def facet_counts(filterset, window: slice | None = None) -> FacetCounts:
     idle = [f for f in grouped if not active[f]]
     level_idle = "level" in shown and not active["level"]
     searched = filterset.parsed.search is not None
-    if not searched or not filterset.qs.query.order_by:
+    search_rows = filterset.search_rows
+    rows = filterset.queryset_without(None, search_rows)
+    if searched and window is not None:
+        rows = filterset.ordered(rows)
+    else:
         window = None
-    rows = filterset.queryset_without(None) if window is None else filterset.qs
     with through_the_index(searched):
         everything = grouped_counts(rows, idle, level_idle, window)
         counts = dict(everything.counts)
         for facet in grouped:
             if active[facet]:
-                without = filterset.queryset_without(facet)
+                without = filterset.queryset_without(facet, search_rows)
                 counts[facet] = grouped_counts(without, [facet]).counts[facet]
         if "level" in shown and active["level"]:
-            without = filterset.queryset_without("level")
+            without = filterset.queryset_without("level", search_rows)
             counts["level"] = grouped_counts(without, [], True).counts["level"]
     # Batches are counted by id, chosen by key (read once a version, with the choices).
     announcements = {str(a.pk): a.key for a in announcement_rows()}

@@ -14,6 +14,7 @@ from .models import (
     MiddleGroup,
     MinorGroup,
     Occupation,
+    SearchRow,
     SkillStandard,
     StandardLevel,
 )
@@ -121,11 +122,6 @@ def has_level(key: str) -> Exists:
     )
 
 
-# Built once, like HAS_STANDARD, rather than for every page that counts levels. (Lower-case
-# names: the facet query refers to them unquoted.)
-LEVEL_FLAGS = {f"level_{key.lower()}": has_level(key) for key in LEVELS}
-
-
 class OccupationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     # A well-formed code that names no group matches nothing; a malformed one is an error.
@@ -171,7 +167,7 @@ class OccupationFilter(django_filters.FilterSet):
         model = Occupation
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, search_rows=None, **kwargs):
         if data is not None and "q" in data:
             # What was typed is searched as well as it can be, never refused: control
             # characters (NUL included) and excess length are dropped here.
@@ -179,6 +175,9 @@ class OccupationFilter(django_filters.FilterSet):
             data["q"] = clean(data.get("q", ""))
         super().__init__(data, *args, **kwargs)
         self.parsed = parse((data or {}).get("q", ""))
+        # The narrow search rows (SearchRow) of the same occupations as the queryset, which the
+        # facets count: the same visibility, so every one unless told (as the queryset).
+        self.search_rows = SearchRow.objects.all() if search_rows is None else search_rows
 
     # --- filters --------------------------------------------------------------------------
 
@@ -194,9 +193,14 @@ class OccupationFilter(django_filters.FilterSet):
         return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
 
     def filter_standard(self, queryset, name, value):
+        if queryset.model is SearchRow:  # which keeps the answer
+            return queryset.filter(has_standard=value == "yes")
         return queryset.filter(HAS_STANDARD if value == "yes" else ~HAS_STANDARD)
 
     def filter_level(self, queryset, name, value):
+        if queryset.model is SearchRow:  # which keeps a bit for each level
+            bit = StandardLevel.level_bit(*StandardLevel.parse_key(value))
+            return queryset.alias(level=F("levels").bitand(1 << bit)).exclude(level=0)
         return queryset.filter(has_level(value))
 
     def filter_sort(self, queryset, name, value):
@@ -204,7 +208,10 @@ class OccupationFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        queryset = super().qs
+        return self.ordered(super().qs)
+
+    def ordered(self, queryset):
+        """The queryset (of occupations or of their search rows) in the list's sort order."""
         sort = self.sort_key
         if sort == "relevance" and self.parsed.text:
             return queryset.ranked(self.parsed).by_relevance()
@@ -230,9 +237,10 @@ class OccupationFilter(django_filters.FilterSet):
 
     # --- for the facets (catalogue.facets) ----------------------------------------------
 
-    def queryset_without(self, facet: str | None):
-        """The list as filtered by every valid filter but this facet's own (catalogue.facets)."""
-        queryset = self.queryset.all()
+    def queryset_without(self, facet: str | None, queryset=None):
+        """The list as filtered by every valid filter but this facet's own (catalogue.facets):
+        its occupations, or the rows of ``queryset`` (their search rows, say)."""
+        queryset = (self.queryset if queryset is None else queryset).all()
         for name, value in self.cleaned_data.items():
             if name in {facet, "sort"} or value in (None, ""):
                 continue

@@ -76,7 +76,13 @@ def visible_occupations(model, user, lookup: str = "occupations") -> Prefetch:
     return Prefetch(lookup, queryset=visible.order_by("code", "name_zh"))
 
 
-class OccupationQuerySet(models.QuerySet):
+class SearchableQuerySet(models.QuerySet):
+    """Who may see an occupation, and the text search with its ranking: for occupations, and
+    for their narrow search rows (SearchRow), which have the same columns for both."""
+
+    # The path from the model to its occupation's relations: "" for an occupation.
+    occupation_path = ""
+
     def published(self):
         """Occupations the public may see."""
         return self.filter(status="published")
@@ -86,63 +92,6 @@ class OccupationQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
-
-    def for_list(self):
-        """What a list row shows: names, code, flags and the group path in one query, and
-        the skill standards' titles, dates and document numbers, newest first, in another."""
-        return (
-            self.select_related("minor_group__middle_group__major_group", "announcement")
-            .with_standard_titles()
-            .only(
-                *ROW_FIELDS,
-                "status",
-                "definition_zh",
-                "definition_en",
-                "definition_en_origin",
-                "definition_en_review",
-                *(
-                    f"{group}__{name}"
-                    for group in GROUP_PATH
-                    for name in ["code", "name_zh", "name_en", "name_en_origin", "name_en_review"]
-                ),
-                "announcement__key",
-                "announcement__label",
-                "announcement__date",
-                "announcement__date_precision",
-            )
-        )
-
-    def with_standard_titles(self):
-        """Prefetch an occupation's standards as lists and downloads show them, newest first."""
-        standard = related_model(self.model, "skill_standards")
-        return self.prefetch_related(
-            Prefetch(
-                "skill_standards",
-                queryset=standard.objects.only(
-                    "key", "title", "issued_on", "document_number", "occupation_id"
-                ),
-            )
-        )
-
-    def count_per_major_group(self) -> dict:
-        """How many of these occupations each major group has, by its code, and (under None)
-        how many have no code; one pass over the status-and-code index."""
-        return dict(
-            self.order_by()
-            .annotate(major=codes.prefix_expression("major"))
-            .values("major")
-            .annotate(n=Count("pk"))
-            .values_list("major", "n")
-        )
-
-    def proposed(self):
-        """Occupations proposed in a public consultation: not in the classification (and
-        among the few uncoded rows, so this reads only those)."""
-        return self.filter(code=None, kind=self.model.Kind.PROPOSED)
-
-    def imported(self):
-        """Occupations an import wrote, as opposed to the seed catalogue's."""
-        return self.filter(imported_at__isnull=False)
 
     def search(self, query):
         """Occupations matching the query, ready for by_relevance(): an exact code or own name
@@ -163,9 +112,9 @@ class OccupationQuerySet(models.QuerySet):
 
     def ranked(self, query):
         """The ranking of search() (aliases exact and rank) without its condition."""
-        AlternateTitle = related_model(self.model, "alternate_titles")
-        JobType = related_model(self.model, "job_types")
-        SearchSynonym = related_model(self.model, "search_synonyms")
+        AlternateTitle = related_model(self.model, f"{self.occupation_path}alternate_titles")
+        JobType = related_model(self.model, f"{self.occupation_path}job_types")
+        SearchSynonym = related_model(self.model, f"{self.occupation_path}search_synonyms")
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         if parsed.code_prefix or parsed.search is None:
             return self.alias(
@@ -235,6 +184,71 @@ class OccupationQuerySet(models.QuerySet):
         return self.order_by(
             F("exact").desc(), F("rank").desc(), F("code").asc(nulls_last=True), "pk"
         )
+
+
+class OccupationQuerySet(SearchableQuerySet):
+    def for_list(self):
+        """What a list row shows: names, code, flags and the group path in one query, and
+        the skill standards' titles, dates and document numbers, newest first, in another."""
+        return (
+            self.select_related("minor_group__middle_group__major_group", "announcement")
+            .with_standard_titles()
+            .only(
+                *ROW_FIELDS,
+                "status",
+                "definition_zh",
+                "definition_en",
+                "definition_en_origin",
+                "definition_en_review",
+                *(
+                    f"{group}__{name}"
+                    for group in GROUP_PATH
+                    for name in ["code", "name_zh", "name_en", "name_en_origin", "name_en_review"]
+                ),
+                "announcement__key",
+                "announcement__label",
+                "announcement__date",
+                "announcement__date_precision",
+            )
+        )
+
+    def with_standard_titles(self):
+        """Prefetch an occupation's standards as lists and downloads show them, newest first."""
+        standard = related_model(self.model, "skill_standards")
+        return self.prefetch_related(
+            Prefetch(
+                "skill_standards",
+                queryset=standard.objects.only(
+                    "key", "title", "issued_on", "document_number", "occupation_id"
+                ),
+            )
+        )
+
+    def count_per_major_group(self) -> dict:
+        """How many of these occupations each major group has, by its code, and (under None)
+        how many have no code; one pass over the status-and-code index."""
+        return dict(
+            self.order_by()
+            .annotate(major=codes.prefix_expression("major"))
+            .values("major")
+            .annotate(n=Count("pk"))
+            .values_list("major", "n")
+        )
+
+    def proposed(self):
+        """Occupations proposed in a public consultation: not in the classification (and
+        among the few uncoded rows, so this reads only those)."""
+        return self.filter(code=None, kind=self.model.Kind.PROPOSED)
+
+    def imported(self):
+        """Occupations an import wrote, as opposed to the seed catalogue's."""
+        return self.filter(imported_at__isnull=False)
+
+
+class SearchRowQuerySet(SearchableQuerySet):
+    """An occupation's narrow search rows (SearchRow): what the list's facets count."""
+
+    occupation_path = "occupation__"
 
 
 class RowsByKey:

@@ -24,6 +24,7 @@ from .models import (
     Occupation,
     OccupationTask,
     ReviewStatus,
+    SearchRow,
     TextOrigin,
 )
 from .querysets import RowsByKey
@@ -122,17 +123,20 @@ AUTOCOMPLETE_LIMIT = 8
 
 
 def autocomplete(user, parsed: ParsedQuery) -> list[dict]:
-    """Up to eight suggestions for what is being typed, best first, in three queries (how many
-    match in each tier of exactness, the best eight, their titles); an alternate title that
-    matches leads its occupation's label."""
+    """Up to eight suggestions for what is being typed, best first, in four queries (how many
+    match in each tier of exactness and the best eight, among the narrow search rows; those
+    eight occupations; their titles); an alternate title that matches leads its occupation's
+    label."""
     if not parsed.text:
         return []
-    searched = Occupation.objects.visible_to(user).search(parsed)
+    searched = SearchRow.objects.visible_to(user).search(parsed)
     with through_the_index(parsed.search is not None):
         tier = searched.tier_reaching(AUTOCOMPLETE_LIMIT)
         best = searched.filter(exact__gte=tier).by_relevance()
-        fields = ["code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review"]
-        occupations = list(best.only(*fields)[:AUTOCOMPLETE_LIMIT])
+        keys = list(best.values_list("pk", flat=True)[:AUTOCOMPLETE_LIMIT])
+    fields = ["code", "slug", "name_zh", "name_en", "name_en_origin", "name_en_review"]
+    found = Occupation.objects.only(*fields).in_bulk(keys)
+    occupations = [found[pk] for pk in keys if pk in found]
     titles: dict[int, str] = {}
     for title in AlternateTitle.objects.filter(
         occupation__in=occupations, title__icontains=parsed.text
@@ -243,7 +247,9 @@ def occupation_matches(*, params, user) -> OccupationMatches:
     """The occupations the user may see that the query parameters select, in their sort
     order; invalid filters are listed and left out. No query is run."""
     filterset = OccupationFilter(
-        params or None, queryset=Occupation.objects.visible_to(user).for_list()
+        params or None,
+        queryset=Occupation.objects.visible_to(user).for_list(),
+        search_rows=SearchRow.objects.visible_to(user),
     )
     cleaned = filterset.cleaned_data
     return OccupationMatches(
