@@ -735,8 +735,8 @@ class SearchRow(models.Model):
 
     Kept by PostgreSQL itself, whatever writes the occupations, standards or levels (the admin,
     imports, fixtures, SQL): triggers of migration 0018 copy an occupation's columns when it is
-    written and delete its row with it, and set has_standard and levels when standards or
-    levels change. Never written from Python."""
+    written (and, since 0019, its trigrams) and delete its row with it, and set has_standard
+    and levels when standards or levels change. Never written from Python."""
 
     occupation = models.OneToOneField(
         Occupation, primary_key=True, on_delete=models.DO_NOTHING, related_name="+"
@@ -754,12 +754,17 @@ class SearchRow(models.Model):
     has_standard = models.BooleanField(default=False)
     levels = models.SmallIntegerField(default=0)
     search_vector = SearchVectorField()
+    # Every run of three Chinese characters in the search document, as one word without
+    # positions: a search for three characters (训练师, 供应链) looks up that word here instead of
+    # checking a phrase of two bigrams against each match's positions, read from TOAST.
+    trigrams = SearchVectorField()
 
     objects = SearchRowQuerySet.as_manager()
 
     class Meta:
         indexes = [
             GinIndex(fields=["search_vector"], name="search_row_gin", fastupdate=False),
+            GinIndex(fields=["trigrams"], name="search_row_trigrams", fastupdate=False),
             # A list without a text search counts its facets from this index alone.
             models.Index(
                 fields=["status", "code"],

@@ -224,6 +224,8 @@ class FacetTests(TestCase):
             {"q": "师"},
             {"major": "4", "digital": "yes"},
             {"q": "师", "level": "3"},
+            {"q": "训练师"},  # three characters: the search rows' trigrams
+            {"q": "营销师 internet", "level": "T1"},
             {"standard": "no", "green": "no"},
             {"major": "4", "middle": "4-04", "announcement": "batch-2"},
             {"q": "人工智能", "major": "4", "middle": "4-04", "minor": "4-04-05"},

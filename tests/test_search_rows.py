@@ -1,6 +1,7 @@
 """The narrow search rows (SearchRow) that the list's facets count: PostgreSQL keeps each a copy
 of its occupation, and of whether it has a standard and which levels, whatever writes them."""
 
+import re
 from importlib import import_module
 
 from django.db import connection
@@ -9,8 +10,10 @@ from django.test import TestCase
 
 from catalogue.filters import HAS_STANDARD, LEVELS, has_level
 from catalogue.models import Occupation, SearchRow, SkillStandard, StandardLevel
+from catalogue.search.query import parse
 
 from .factories import AnnouncementFactory, OccupationFactory, SkillStandardFactory
+from .helpers import index_for_search
 
 # The columns migration 0018's trigger copies.
 COPIED = import_module("catalogue.migrations.0018_search_rows").COPIED
@@ -57,6 +60,40 @@ class CopyTests(TestCase):
         )
         for occupation in created:
             self.assert_copied(occupation)
+
+
+class TrigramTests(TestCase):
+    fixtures = ["seed"]
+
+    @classmethod
+    def setUpTestData(cls):
+        index_for_search()
+
+    def test_three_characters_find_in_the_trigrams_what_their_bigrams_find_as_a_phrase(self):
+        row = SearchRow.objects.get(occupation__slug="ai-trainer")
+        words = set(re.findall(r"'([^']*)'", row.trigrams))
+        self.assertLessEqual({"训练师", "人工智", "工智能", "数据标", "标注员"}, words)
+        self.assertEqual({len(word) for word in words}, {3})
+        queries = ["训练师", "营销师", "供应链", "管理员", "信息安", "工程技", "互联网", "平台"]
+        for query in queries:
+            with self.subTest(query=query):
+                parsed = parse(query)
+                self.assertEqual(parsed.trigram_search is not None, len(query) == 3)
+                self.assertEqual(
+                    set(SearchRow.objects.matching(parsed).values_list("pk", flat=True)),
+                    set(Occupation.objects.matching(parsed).values_list("pk", flat=True)),
+                )
+        self.assertTrue(SearchRow.objects.matching(parse("训练师")).exists())
+
+    def test_a_three_character_run_beside_other_words_is_split_between_the_indexes(self):
+        parsed = parse("训练师 trainer")
+        matched = SearchRow.objects.matching(parsed)
+        self.assertIn("trigrams", str(matched.query))
+        self.assertIn("search_vector", str(matched.query))
+        self.assertEqual(
+            set(matched.values_list("pk", flat=True)),
+            set(Occupation.objects.matching(parsed).values_list("pk", flat=True)),
+        )
 
 
 class StandardTests(TestCase):

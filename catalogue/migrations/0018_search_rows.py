@@ -25,19 +25,28 @@ WRITTEN = [*COPIED[:-1], *(f"search_{lang}_{w}" for lang in ("en", "zh") for w i
 # A level's bit in catalogue_searchrow.levels, as StandardLevel.level_bit computes it.
 LEVEL_BIT = "CASE WHEN l.scheme = 'L' THEN 5 - l.level ELSE 4 + l.level END"
 
-SQL = f"""
-CREATE FUNCTION catalogue_search_row_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+
+def copy_function(columns: list[str], values: list[str]) -> str:
+    """The trigger function that writes an occupation's search row: these columns of
+    catalogue_searchrow, with these values (SQL over the occupation, NEW)."""
+    return f"""
+CREATE OR REPLACE FUNCTION catalogue_search_row_copy() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         DELETE FROM catalogue_searchrow WHERE occupation_id = OLD.id;
         RETURN NULL;
     END IF;
-    INSERT INTO catalogue_searchrow (occupation_id, {", ".join(COPIED)}, has_standard, levels)
-    VALUES (NEW.id, {", ".join(f"NEW.{c}" for c in COPIED)}, false, 0)
-    ON CONFLICT (occupation_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COPIED)};
+    INSERT INTO catalogue_searchrow (occupation_id, {", ".join(columns)}, has_standard, levels)
+    VALUES (NEW.id, {", ".join(values)}, false, 0)
+    ON CONFLICT (occupation_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in columns)};
     RETURN NULL;
 END $$;
+"""
 
+
+SQL = (
+    copy_function(COPIED, [f"NEW.{c}" for c in COPIED])
+    + f"""
 CREATE TRIGGER catalogue_search_row_copy
 AFTER INSERT OR DELETE OR UPDATE OF {", ".join(WRITTEN)} ON catalogue_occupation
 FOR EACH ROW EXECUTE FUNCTION catalogue_search_row_copy();
@@ -100,6 +109,7 @@ BEGIN
     RETURN NULL;
 END $$;
 """
+)
 # Each table's triggers: one a kind of change, since each has its own transition tables.
 for table in ("catalogue_skillstandard", "catalogue_standardlevel"):
     SQL += f"""
