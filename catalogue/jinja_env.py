@@ -1,20 +1,24 @@
 """The Jinja2 environment of the templates under templates/jinja2/: every page's frame
-(base.html: head, header, language switcher, footer) and the whole of an occupation's page, the
+(base.html: head, header, language switcher, footer), the whole of an occupation's page, the
 catalogue's most-read and largest, which Django's template language took two thirds of an
-uncached request to render (bench/profile_detail.py). A page of Django's templates extends
+uncached request to render (bench/profile_detail.py), and the list of occupations, every
+search's page, where it took half. A page of Django's templates extends
 templates/base.html, which hands its blocks to the same frame (the catalogue's ``frame`` tag).
 
 It offers what those templates use of Django's: gettext as ``_`` (strings extracted by
 makemessages like any template's ``_("…")``, so the Chinese interface keeps one catalogue),
-``url()``, ``static()``, the ``date``, ``linebreaksbr`` and ``truncatechars`` filters; and the
-catalogue's own template tags, which are plain functions: every piece of HTML has one owner,
-whichever engine renders it.
+plural messages by name (``counted()``), ``url()``, ``static()``, ``querystring()`` (given the
+request), the ``date``, ``linebreaksbr`` and ``truncatechars`` filters; and the catalogue's own
+template tags, which are plain functions: every piece of HTML has one owner, whichever engine
+renders it.
 """
 
 import functools
+from types import SimpleNamespace
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template import defaulttags
 from django.template.defaultfilters import date, linebreaksbr, truncatechars
 from django.templatetags.static import static as static_address
 from django.utils.safestring import SafeData, SafeString
@@ -56,11 +60,30 @@ def translate_plural(singular: str, plural: str, number: int) -> SafeString:
     return SafeString(ngettext(singular, plural, number))
 
 
+# The templates' plural messages, written here, where makemessages finds them: it reads a
+# template's ``_("…")``, not its ``ngettext()``.
+PLURALS = {
+    "occupations": lambda n: ngettext("%(counter)s occupation", "%(counter)s occupations", n),
+    "more": lambda n: ngettext("(and %(counter)s more)", "(and %(counter)s more)", n),
+}
+
+
+def counted(name: str, number: int) -> SafeString:
+    """``counted("occupations", 3)``: the plural message of that name for the number, with it."""
+    return SafeString(PLURALS[name](number) % {"counter": number})
+
+
 def bound_to_request(request) -> dict:
     """``_("…")`` and ``url()`` for a page rendered for a request (a context processor of this
     engine), bound to the request's language (and URLconf and script prefix) once instead of
     looking them up for each of the page's sixty messages and twenty links."""
     return {"_": functools.partial(interface_word, get_language()), "url": bound_address()}
+
+
+def querystring(request, query_dict=None, **kwargs) -> str:
+    """Django's {% querystring %}: the request's query (or ``query_dict``) with these
+    parameters set, or taken out where None, as "?…"."""
+    return defaulttags.querystring(SimpleNamespace(request=request), query_dict, **kwargs)
 
 
 def interpolate(message, **values):
@@ -94,7 +117,10 @@ def environment(**options) -> Environment:
         figure_card=tags.figure_card,
         flags=tags.flags,
         requirement_item=tags.requirement_item,
+        translation_mark=tags.translation_mark,
         translation_status=tags.translation_status,
+        querystring=querystring,
+        counted=counted,
     )
     env.filters.update(
         date=date,

@@ -65,6 +65,7 @@ class OccupationListView(TemplateView):
     """The browse and search page: the rows, the facets and the links of one search."""
 
     template_name = "catalogue/occupation_list.html"
+    template_engine = "jinja2"  # catalogue.jinja_env says why
     query_parameters = frozenset({*OccupationFilter.base_filters, "page"})
 
     def get_context_data(self, **kwargs):

@@ -30,3 +30,21 @@ def empty_cache():
     yield
     cache.clear()
     versioning.forget()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_pages_report_their_context():
+    """As Django's test runner does for its own templates' rendering: a page rendered with
+    Jinja2 hands its template and context to the test client (response.context)."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def reported(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self.template, context=context or {})
+        return render(self, context, request)
+
+    Template.render = reported
+    yield
+    Template.render = render

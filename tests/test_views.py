@@ -446,3 +446,20 @@ class ProvenancePagesTests(TestCase):
         for figure in Figure.objects.filter(excerpt__contains="34.63 million"):
             with self.subTest(value=figure.value):
                 self.assertIn("Research Report on short video platforms", figure.counts)
+
+
+class OccupationListPageTests(TestCase):
+    def test_each_row_gives_its_newest_standard_and_how_many_more_in_the_pages_language(self):
+        from datetime import date
+
+        occupation = OccupationFactory(name_zh="测试员", name_en="Tester")
+        SkillStandardFactory(occupation=occupation, title="旧标准", issued_on=date(2019, 1, 1))
+        SkillStandardFactory(occupation=occupation, title="新标准", issued_on=date(2024, 5, 6))
+        SkillStandardFactory(occupation=occupation, title="另一标准")
+        pages = {"/occupations/": "(and 2 more)", "/zh-hans/occupations/": "（另有 2 个）"}
+        for url, more in pages.items():
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '<time datetime="2024-05-06">2024-05-06</time>')
+                self.assertContains(response, more)
+                self.assertContains(response, "1 个职业" if "zh" in url else "1 occupation")
