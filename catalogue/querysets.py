@@ -37,13 +37,6 @@ ROW_FIELDS = [
 ]
 
 
-# The minor group and its parents, as an occupation reaches them.
-GROUP_PATH = [
-    "minor_group",
-    "minor_group__middle_group",
-    "minor_group__middle_group__major_group",
-]
-
 # What a list of announcements, sources, quotes or figures shows of each occupation it links.
 # announcement_id too: a prefetch through the announcement matches rows on it.
 LINK_FIELDS = [
@@ -188,27 +181,24 @@ class SearchableQuerySet(models.QuerySet):
 
 class OccupationQuerySet(SearchableQuerySet):
     def for_list(self):
-        """What a list row shows: names, code, flags and the group path in one query, and
-        the skill standards' titles, dates and document numbers, newest first, in another."""
+        """What a list row shows (the page and the API): names, code, flags, definitions and
+        the minor group's names in one query, and the skill standards' titles, dates and
+        document numbers, newest first, in another."""
         return (
-            self.select_related("minor_group__middle_group__major_group", "announcement")
+            self.select_related("minor_group")
             .with_standard_titles()
             .only(
                 *ROW_FIELDS,
                 "status",
+                "minor_group_id",
                 "definition_zh",
                 "definition_en",
                 "definition_en_origin",
                 "definition_en_review",
                 *(
-                    f"{group}__{name}"
-                    for group in GROUP_PATH
+                    f"minor_group__{name}"
                     for name in ["code", "name_zh", "name_en", "name_en_origin", "name_en_review"]
                 ),
-                "announcement__key",
-                "announcement__label",
-                "announcement__date",
-                "announcement__date_precision",
             )
         )
 

@@ -258,8 +258,8 @@ class SearchIndexTests(TestCase):
             page = rows[25:50]
         self.assertEqual(len(page), 25)
         self.assertEqual(len(queries), 3)  # the keys, their rows, then their skill standards
-        with self.assertNumQueries(0):  # the list's joins and standards came with the rows
-            [(o.minor_group, o.announcement, list(o.skill_standards.all())) for o in page]
+        with self.assertNumQueries(0):  # the minor group and the standards came with the rows
+            [(o.minor_group and o.minor_group.name_zh, list(o.skill_standards.all())) for o in page]
         # The sort over every match carries keys: the joins and columns are for 25 rows only.
         keys, loaded = queries[0]["sql"], queries[1]["sql"]
         self.assertRegex(keys, r'^SELECT "catalogue_occupation"\."id" AS "pk" FROM "\w+" WHERE')
