@@ -4,7 +4,7 @@ from django.template import RequestContext, Template
 from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalogue.models import AlternateTitle, JobType, Occupation, OccupationTask, StandardLevel
 
@@ -458,7 +458,8 @@ class OccupationListPageTests(TestCase):
         SkillStandardFactory(occupation=occupation, title="另一标准")
         pages = {"/occupations/": "(and 2 more)", "/zh-hans/occupations/": "（另有 2 个）"}
         for url, more in pages.items():
-            with self.subTest(url=url):
+            # The language a page activates is put back after it, for the tests that follow.
+            with self.subTest(url=url), translation.override(None):
                 response = self.client.get(url)
                 self.assertContains(response, '<time datetime="2024-05-06">2024-05-06</time>')
                 self.assertContains(response, more)
