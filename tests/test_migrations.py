@@ -55,3 +55,32 @@ def test_skill_standards_migration_keeps_existing_standards():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pinyin_runs_migration_rebuilds_the_documents():
+    """Documents written before 0020 have no runs of syllables, which pinyin queries now look up:
+    the migration writes them again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from catalogue.models import Occupation
+
+    before = [("catalogue", "0019_search_row_trigrams")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    old.get_model("catalogue", "Occupation").objects.create(
+        name_zh="数字供应链管理员",
+        slug="digital-supply-chain",
+        kind="occupation",
+        status="published",
+        search_zh_a="数字 字供 供应 应链 链管 管理 理员",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert list(Occupation.objects.search("gongyinglian").values_list("slug", flat=True)) == [
+        "digital-supply-chain"
+    ]

@@ -125,6 +125,30 @@ class QueryParsingTests(TestCase):
         self.assertFalse(Occupation.objects.search("   ").exists())
 
 
+class PinyinTests(TestCase):
+    def test_pinyin_for_part_of_a_name_is_one_word_of_the_document(self):
+        inside = OccupationFactory(name_zh="数字供应链管理员", name_en="Digital supply chain clerk")
+        start = OccupationFactory(name_zh="供应链管理师", name_en="Supply chain manager")
+        by_job_type = OccupationFactory(name_zh="采购员", name_en="Buyer")
+        by_job_type.job_types.create(name_zh="供应链采购员", name_en="Supply chain buyer")
+        partly = OccupationFactory(name_zh="应链工", name_en="Chain worker")  # no gong before
+        index_for_search()
+        supply_chain = {inside.pk, start.pk, by_job_type.pk}
+        for query, expected in [
+            ("gongyinglian", supply_chain),
+            # Three words, also read as words anywhere in the name: ying lian gong.
+            ("gong ying lian", supply_chain | {partly.pk}),
+            ("yinglian", supply_chain | {partly.pk}),
+            ("gongyinglian guanli", {inside.pk, start.pk}),
+            ("shuzigongying", {inside.pk}),
+        ]:
+            with self.subTest(query=query):
+                # One word of the index, not a phrase checked against each row's positions.
+                self.assertNotIn("<->", str(parse(query).search))
+                found = set(Occupation.objects.search(query).values_list("pk", flat=True))
+                self.assertEqual(found, expected)
+
+
 class SearchPageTests(TestCase):
     fixtures = ["seed"]
 

@@ -3,7 +3,8 @@
 A query is split into Chinese runs and Latin text. A Chinese run matches as a phrase of its
 bigrams (a single character as itself). Latin text matches as English (stemmed, websearch syntax:
 quotes, -word, or), with its last word also as a prefix while the person is typing, and, when its
-letters read as pinyin, as the phrase of those syllables, the joined name or the initials.
+letters read as pinyin, as a run of a name's syllables (gongyinglian), its start or the
+initials.
 
 A Chinese run of exactly three characters is a phrase of two bigrams, which PostgreSQL checks
 against the positions in each candidate's document, read from TOAST: on 100,000 occupations
@@ -69,7 +70,8 @@ def _latin_query(text: str) -> SearchQuery | None:
         raw.append(" & ".join([*words[:-1], f"{words[-1]}:*"]))
     syllables = segment_pinyin("".join(words))
     if syllables:
-        raw.append(" <-> ".join(syllables))
+        # Every run of a name's syllables is a word of its document (search.text.pinyin_tokens).
+        raw.append("".join(syllables))
         raw.append("".join(syllables) + ":*")
     if len(words) == 1 and words[0].isalpha() and 2 <= len(words[0]) <= 12:
         raw.append(f"{words[0]}:*")  # initials: rgzn → rgznxls
