@@ -1,16 +1,18 @@
 """The occupation list's facets: for each, its options with how many rows each would show.
 
 The counts are over the occupations' narrow search rows (SearchRow), which keep whether each
-has a skill standard and a bit for each level its standards have: one GROUPING SETS query
-counts every facet whose filter is not in use, the levels and the list's total in a single pass
-over the filtered rows; each facet in use gets a pass of its own, without its own filter. A text
-search also numbers its rows in the list's order in that pass and returns the keys of the page
-asked for: its matches are found, read and ranked once, not once for the counts and again for
-the page. The answer is a value (the facets, the total and those keys); nothing is kept on the
-filterset.
+has a skill standard and a bit for each level its standards have. One pass reads the rows that
+every chosen facet's option but at most one holds for, and counts them by every combination of
+the facets' keys; each facet's counts, which ignore its own choice but not the others', and the
+list's total are sums over those combinations. A text search with no facet chosen also numbers
+its rows in the list's order in that pass and returns the keys of the page asked for: its
+matches are found, read and ranked once, not once for the counts and again for the page. The
+answer is a value (the facets, the total and those keys); nothing is kept on the filterset.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -22,8 +24,8 @@ from .filters import FACET_CHOICES, LEVELS, announcement_rows
 from .models import StandardLevel
 from .search.plans import through_the_index
 
-# Each facet's key, as SQL over the filtered rows ("b" in grouped_counts), and how a value of
-# it reads as the facet's option. Trusted SQL.
+# Each facet's key, as SQL over the rows read ("b" in counted_pass), and how a value of it
+# reads as the facet's option. Trusted SQL.
 GROUP_KEYS = {
     **{level: codes.prefix_sql(level, "b.code") for level in codes.GROUP_LEVELS},
     "digital": "b.is_digital",
@@ -45,10 +47,12 @@ PARENTS = {"middle": "major", "minor": "middle"}
 
 
 @dataclass(frozen=True)
-class GroupedCounts:
-    counts: dict[str, dict[str, int]]  # facet → key → rows; "level" → level key → rows
-    total: int
-    keys: list[int] | None = None  # the window's keys in the list's order, when one was asked
+class Combination:
+    """How many rows have these keys: one value of each facet's key, and the levels' bits."""
+
+    keys: dict[str, object]  # facet → its key's value (a group's code, a flag, a batch's id)
+    levels: int
+    n: int
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,16 @@ class FacetCounts:
     window: slice | None = None
 
 
-def grouped_counts(
-    queryset, facets: list[str], levels: bool = False, window: slice | None = None
-) -> GroupedCounts:
-    """Counts per key of each facet, and the total, in one pass over the filtered search rows
-    (``queryset``, of SearchRow); with levels, also how many rows have each skill-standard level
-    (under "level"); with a window (``queryset`` then being sorted), also the keys of the rows
-    in it, in order."""
+@dataclass(frozen=True)
+class Pass:
+    combinations: list[Combination]
+    keys: list[int] | None = None  # the window's keys in the list's order, when one was asked
+
+
+def counted_pass(queryset, facets: list[str], levels: bool, window: slice | None = None) -> Pass:
+    """One pass over the search rows (``queryset``, of SearchRow): how many rows have each
+    combination of the facets' keys (and of the levels' bits, with ``levels``); with a window
+    (``queryset`` then being sorted), also the keys of the rows in it, in order."""
     base = queryset
     columns = ["pk", "code", "is_digital", "is_green", "announcement_id", "has_standard", "levels"]
     by_relevance = window is not None and _in_relevance_order(queryset)
@@ -80,13 +87,12 @@ def grouped_counts(
         base = base.annotate(position=Window(RowNumber(), order_by=list(queryset.query.order_by)))
         columns.append("position")
     base = base.order_by().values(*columns)
-    counts: dict[str, dict[str, int]] = {f: {} for f in facets} | ({"level": {}} if levels else {})
     try:
         sql, params = base.query.sql_with_params()
     except EmptyResultSet:  # a query that can match nothing (only punctuation, say)
-        return GroupedCounts(counts, 0, [] if window is not None else None)
-    # The rows are counted by every combination of the facets' keys (and of the levels' bits):
-    # a hundred or so combinations on 100,000 rows, which are summed here for each facet. One
+        return Pass([], [] if window is not None else None)
+    # The rows are counted by every combination of the facets' keys and the levels' bits: a
+    # hundred or so combinations on 100,000 rows, which facet_counts sums for each facet. One
     # grouping of the rows beats a GROUPING SETS pass, which groups them once a facet.
     keys = [GROUP_KEYS[f] for f in facets] + (["b.levels"] if levels else [])
     selected = "".join(f"{key}, " for key in keys)
@@ -108,26 +114,28 @@ def grouped_counts(
         materialized = "MATERIALIZED " if window is not None else ""
         cursor.execute(f"WITH b AS {materialized}({sql}) {query}", params)
         fetched = cursor.fetchall()
-    total = 0
+    combinations = []
     positioned = []
-    level_counts = dict.fromkeys(LEVEL_BITS, 0)
     for *values, n, pk in fetched:
         if pk is not None:
             positioned.append((n, pk))
-            continue
-        total += n
-        for facet, value in zip(facets, values, strict=False):
-            if value is not None:
-                option = _option(facet, value)
-                counts[facet][option] = counts[facet].get(option, 0) + n
-        if levels:
-            for bit in LEVEL_BITS:
-                if values[-1] & (1 << bit):
-                    level_counts[bit] += n
-    if levels:  # in the facet's order, as the options are listed
-        counts["level"] = {LEVEL_BITS[bit]: n for bit, n in level_counts.items() if n}
+        else:
+            keyed = dict(zip(facets, values[: len(facets)], strict=True))
+            combinations.append(Combination(keyed, values[-1] if levels else 0, n))
     keys = [pk for _, pk in sorted(positioned)] if window is not None else None
-    return GroupedCounts(counts, total, keys)
+    return Pass(combinations, keys)
+
+
+def _without_one(filterset, chosen: list[str], active: dict):
+    """The search rows that every filter selects but the chosen facets', and that all the
+    chosen facets' options but at most one hold for: every row a chosen facet counts, for
+    which its own choice is ignored, but not the others'."""
+    rows = filterset.queryset_without(chosen, filterset.search_rows)
+    if len(chosen) == 1:
+        return rows
+    conditions = {f: filterset.row_condition(f, active[f]) for f in chosen}
+    all_but = (reduce(operator.and_, (conditions[g] for g in chosen if g != f)) for f in chosen)
+    return rows.filter(reduce(operator.or_, all_but))
 
 
 def _in_relevance_order(queryset) -> bool:
@@ -159,8 +167,10 @@ def _ranked_positions(queryset, window: slice) -> tuple[str, list]:
     return sql, list(params)
 
 
-# Each level facet value by its bit in SearchRow.levels, in the facet's order.
+# Each level facet value by its bit in SearchRow.levels, in the facet's order, and the other
+# way round.
 LEVEL_BITS = {StandardLevel.level_bit(*StandardLevel.parse_key(key)): key for key in LEVELS}
+LEVEL_KEYS = {key: bit for bit, key in LEVEL_BITS.items()}
 
 
 def _choices(filterset, facet: str) -> list[tuple[str, str, dict]]:
@@ -176,43 +186,86 @@ def facet_counts(filterset, window: slice | None = None) -> FacetCounts:
     and the list's total; for a text search, also the keys of the rows in ``window`` of the
     sorted list (a page), if given.
 
-    The facets whose filter is not in use all count over the filtered list, so they share one
-    pass, which also gives the total (and the levels' counts, when no level is chosen); each
-    facet in use needs a pass of its own, without its own filter. A text search reads and
-    ranks every match to sort them, so the page's keys come from that pass too; a list without
-    one finds its page in an index, which beats numbering every row.
+    One pass reads the rows that all the chosen facets' options but at most one hold for (and
+    every other filter), and counts them by every combination of the facets' keys. A facet's
+    count for an option is the sum over the combinations that have that option and the other
+    chosen facets' options; the list's total, the sum over those that have every chosen option.
+    A text search reads and ranks its matches to sort them, so the page's keys come from that
+    pass too when no facet is chosen, and from a pass over the list's rows alone when one is; a
+    list without one finds its page in an index, which beats numbering every row.
     """
     active = {name: filterset.cleaned_data.get(name) or "" for name in filterset.FACETS}
     shown = [f for f in filterset.FACETS if not PARENTS.get(f) or active[PARENTS[f]]]
-    grouped = [f for f in shown if f in GROUP_KEYS]
-    idle = [f for f in grouped if not active[f]]
-    level_idle = "level" in shown and not active["level"]
+    chosen = [f for f in shown if active[f]]
+    idle = [f for f in shown if not active[f]]
     searched = filterset.parsed.search is not None
-    search_rows = filterset.search_rows
-    rows = filterset.queryset_without(None, search_rows)
-    if searched and window is not None:
-        rows = filterset.ordered(rows)
-    else:
+    if not (searched and window is not None):
         window = None
+    listed = filterset.queryset_without((), filterset.search_rows)
     with through_the_index(searched):
-        everything = grouped_counts(rows, idle, level_idle, window)
-        counts = dict(everything.counts)
-        for facet in grouped:
-            if active[facet]:
-                without = filterset.queryset_without(facet, search_rows)
-                counts[facet] = grouped_counts(without, [facet]).counts[facet]
-        if "level" in shown and active["level"]:
-            without = filterset.queryset_without("level", search_rows)
-            counts["level"] = grouped_counts(without, [], True).counts["level"]
+        counted = counted_pass(
+            filterset.ordered(listed) if window else listed,
+            [f for f in idle if f in GROUP_KEYS],
+            "level" in idle,
+            window,
+        )
+        if chosen:
+            without = counted_pass(
+                _without_one(filterset, chosen, active),
+                [f for f in chosen if f in GROUP_KEYS],
+                "level" in chosen,
+            )
     # Batches are counted by id, chosen by key (read once a version, with the choices).
-    announcements = {str(a.pk): a.key for a in announcement_rows()}
-    counts["announcement"] = {
-        announcements.get(pk, pk): n for pk, n in counts.get("announcement", {}).items()
-    }
+    announcements = {a.pk: a.key for a in announcement_rows()}
+
+    def options(combination: Combination) -> dict[str, str | None]:
+        """The combination's option of each of its facets (None for no group or no batch)."""
+        named = {}
+        for facet, value in combination.keys.items():
+            if value is None:
+                named[facet] = None
+            elif facet == "announcement":
+                named[facet] = announcements.get(value, str(value))
+            else:
+                named[facet] = _option(facet, value)
+        return named
+
+    counts: dict[str, dict[str, int]] = {f: {} for f in shown}
+
+    def add(facet: str, combination: Combination, named: dict) -> None:
+        if facet == "level":
+            options = [key for bit, key in LEVEL_BITS.items() if combination.levels & (1 << bit)]
+        else:
+            options = [named[facet]] if named[facet] is not None else []
+        for option in options:
+            counts[facet][option] = counts[facet].get(option, 0) + combination.n
+
+    def holds(facet: str, combination: Combination, named: dict) -> bool:
+        if facet == "level":
+            return bool(combination.levels & (1 << LEVEL_KEYS[active[facet]]))
+        return named[facet] == active[facet]
+
+    total = 0
+    for combination in counted.combinations:  # the list's rows
+        total += combination.n
+        named = options(combination)
+        for facet in idle:
+            add(facet, combination, named)
+    for combination in without.combinations if chosen else []:
+        named = options(combination)
+        unmet = [f for f in chosen if not holds(f, combination, named)]
+        if len(unmet) > 1:
+            continue
+        # A row that every chosen option holds for counts for each chosen facet; one that all
+        # but one holds for, for that one's other options.
+        for facet in unmet or chosen:
+            add(facet, combination, named)
+    if "level" in counts:  # in the facet's order, as the options are listed
+        counts["level"] = {key: counts["level"][key] for key in LEVELS if key in counts["level"]}
     facets = []
     for facet in shown:
         parent = PARENTS.get(facet)
-        options = [
+        options_shown = [
             {
                 "value": value,
                 "label": label,
@@ -224,5 +277,7 @@ def facet_counts(filterset, window: slice | None = None) -> FacetCounts:
             if (not parent or codes.is_under(value, active[parent]))
             and (counts[facet].get(value) or active[facet] == value)
         ]
-        facets.append({"name": facet, "label": filterset.filters[facet].label, "options": options})
-    return FacetCounts(facets, everything.total, everything.keys, window)
+        facets.append(
+            {"name": facet, "label": filterset.filters[facet].label, "options": options_shown}
+        )
+    return FacetCounts(facets, total, counted.keys, window)

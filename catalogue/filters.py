@@ -1,8 +1,11 @@
 """The occupation list's filters and facets: one FilterSet for the page (and the API)."""
 
+from collections.abc import Collection
+
 import django_filters
 from django.core.validators import RegexValidator, validate_slug
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from . import codes
@@ -187,20 +190,19 @@ class OccupationFilter(django_filters.FilterSet):
         return queryset.matching(self.parsed)
 
     def filter_code_prefix(self, queryset, name, value):
-        return queryset.filter(codes.under(value))
+        return queryset.filter(self.row_condition(name, value))
 
     def filter_flag(self, queryset, name, value):
-        return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
+        return queryset.filter(self.row_condition(name, value))
 
     def filter_standard(self, queryset, name, value):
         if queryset.model is SearchRow:  # which keeps the answer
-            return queryset.filter(has_standard=value == "yes")
+            return queryset.filter(self.row_condition(name, value))
         return queryset.filter(HAS_STANDARD if value == "yes" else ~HAS_STANDARD)
 
     def filter_level(self, queryset, name, value):
         if queryset.model is SearchRow:  # which keeps a bit for each level
-            bit = StandardLevel.level_bit(*StandardLevel.parse_key(value))
-            return queryset.alias(level=F("levels").bitand(1 << bit)).exclude(level=0)
+            return queryset.filter(self.row_condition(name, value))
         return queryset.filter(has_level(value))
 
     def filter_sort(self, queryset, name, value):
@@ -237,12 +239,27 @@ class OccupationFilter(django_filters.FilterSet):
 
     # --- for the facets (catalogue.facets) ----------------------------------------------
 
-    def queryset_without(self, facet: str | None, queryset=None):
-        """The list as filtered by every valid filter but this facet's own (catalogue.facets):
+    def row_condition(self, name: str, value: str) -> Q:
+        """A facet's filter as a condition on a search row (SearchRow), which the facets' pass
+        also reads as a column: whether the row is in the list. The group and flag conditions
+        hold for an occupation too."""
+        if name in {"major", "middle", "minor"}:
+            return codes.under(value)
+        if name in self.FLAG_FIELDS:
+            return Q(**{self.FLAG_FIELDS[name]: value == "yes"})
+        if name == "standard":
+            return Q(has_standard=value == "yes")
+        if name == "level":
+            bit = StandardLevel.level_bit(*StandardLevel.parse_key(value))
+            return Q(GreaterThan(F("levels").bitand(1 << bit), 0))
+        return Q(**{self.filters[name].field_name: value})
+
+    def queryset_without(self, facets: Collection[str] = (), queryset=None):
+        """The list as filtered by every valid filter but these facets' own (catalogue.facets):
         its occupations, or the rows of ``queryset`` (their search rows, say)."""
         queryset = (self.queryset if queryset is None else queryset).all()
         for name, value in self.cleaned_data.items():
-            if name in {facet, "sort"} or value in (None, ""):
+            if name in facets or name == "sort" or value in (None, ""):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         return queryset.order_by()

@@ -230,9 +230,13 @@ class FacetTests(TestCase):
             {"major": "4", "middle": "4-04", "announcement": "batch-2"},
             {"q": "人工智能", "major": "4", "middle": "4-04", "minor": "4-04-05"},
         ]:
-            counted = facet_counts(OccupationFilter(params or None, queryset=everything))
+            filterset = OccupationFilter(params or None, queryset=everything)
+            counted = facet_counts(filterset, slice(2, 9))
             with self.subTest(params=params):
                 self.assertEqual(counted.total, naive(params))
+                if "q" in params:  # the page's keys, found in the same passes
+                    page = list(filterset.qs.values_list("pk", flat=True)[2:9])
+                    self.assertEqual(counted.keys, page)
             for facet in counted.facets:
                 for option in facet["options"]:
                     with self.subTest(params=params, facet=facet["name"], value=option["value"]):
@@ -243,11 +247,12 @@ class FacetTests(TestCase):
     def test_facet_queries_are_bounded(self):
         from catalogue import versioning
 
-        def facets(data):
+        def facets(data, window=None):
             # As in a GET request, which reads the catalogue version once.
             versioning._request_started(environ={"REQUEST_METHOD": "GET"})
             try:
-                return facet_counts(OccupationFilter(data, queryset=Occupation.objects.all()))
+                filterset = OccupationFilter(data, queryset=Occupation.objects.all())
+                return facet_counts(filterset, window)
             finally:
                 versioning._request_finished()
 
@@ -260,9 +265,14 @@ class FacetTests(TestCase):
         # again: the pass and the version
         with self.assertNumQueries(2 + 4):
             facets({"q": "师"})
-        # a chosen level: one pass more, for the levels without that choice
+        # chosen facets: one pass more, over the rows that all their choices but one hold for
         with self.assertNumQueries(3 + 4):
             facets({"q": "师", "level": "3"})
+        with self.assertNumQueries(3 + 4):
+            facets({"q": "师", "digital": "yes", "standard": "yes", "level": "3"})
+        # the page's keys come from the list's pass
+        with self.assertNumQueries(3 + 4):
+            facets({"q": "师", "digital": "yes", "standard": "yes", "level": "3"}, slice(0, 25))
         # no text search: no transaction and no setting
         with CaptureQueriesContext(connection) as queries:
             facets({"major": "4"})
