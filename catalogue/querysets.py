@@ -21,6 +21,7 @@ from django.db.models.functions import Cast, ExtractYear, Upper
 
 from . import codes
 from .search.query import ParsedQuery, parse
+from .search.text import pinyin_pattern
 
 # What every list of occupations shows of each: the page, the API and the downloads.
 ROW_FIELDS = [
@@ -140,6 +141,10 @@ class SearchableQuerySet(models.QuerySet):
             whole_name |= Q(name_zh__contains=run)
         if parsed.words:
             whole_name |= Q(name_en__icontains=" ".join(parsed.words))
+        if parsed.syllables:
+            # Pinyin of the name's own, whatever the tones: gong ying lian in
+            # gōng yìng liàn guǎn lǐ shī (供应链管理师), as 供应链 is in its name_zh.
+            whole_name |= Q(name_pinyin__regex=pinyin_pattern(parsed.syllables))
         return self.alias(
             exact=Case(
                 When(own_name, then=Value(4)),

@@ -149,6 +149,23 @@ class PinyinTests(TestCase):
                 self.assertEqual(found, expected)
 
 
+    def test_pinyin_of_the_own_name_ranks_above_a_job_types(self):
+        own = OccupationFactory(
+            name_zh="数字供应链管理员",
+            name_en="Digital supply chain clerk",
+            definition_zh="负责数字化采购、仓储、物流和客户服务等环节的协调与数据记录。" * 3,
+        )
+        by_job_types = OccupationFactory(name_zh="采购员", name_en="Buyer")
+        by_job_types.job_types.create(name_zh="供应链采购员", name_en="Supply chain buyer")
+        by_job_types.job_types.create(name_zh="供应链专员", name_en="Supply chain specialist")
+        index_for_search()
+        # Both match in their names' words; the own name's pinyin (gōng yìng liàn, whatever
+        # the tones) puts it with the whole-name matches, as 供应链 does.
+        self.assertEqual(parse("gongyinglian").syllables, ("gong", "ying", "lian"))
+        self.assertEqual(ranked("gongyinglian"), [own.slug, by_job_types.slug])
+        self.assertEqual(ranked("供应链"), [own.slug, by_job_types.slug])
+
+
 class SearchPageTests(TestCase):
     fixtures = ["seed"]
 

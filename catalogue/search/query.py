@@ -43,6 +43,8 @@ class ParsedQuery:
     # word of their trigrams; and the rest as in search (None for either when there is none).
     trigram_search: SearchQuery | None = None
     other_search: SearchQuery | None = None
+    # The Latin text read as pinyin syllables (gongyinglian → gong ying lian), when it reads so.
+    syllables: tuple[str, ...] = ()
 
 
 def clean(query: str) -> str:
@@ -56,14 +58,15 @@ def _raw(tokens: list[str], operator: str) -> SearchQuery:
     return SearchQuery(f" {operator} ".join(tokens), search_type="raw", config="simple")
 
 
-def _latin_query(text: str) -> SearchQuery | None:
+def _latin_query(text: str) -> tuple[SearchQuery | None, list[str]]:
+    """The query for the Latin text, and its pinyin syllables (none when it is not pinyin)."""
     plain = re.sub(r"[^0-9a-z\s\"'\-]", " ", text)
     words = re.findall(r"[0-9a-z]+", plain)
     if not words:
-        return None
+        return None, []
     query = SearchQuery(plain, search_type="websearch", config="english")
     if WEBSEARCH_SYNTAX.search(plain):
-        return query  # quotes, -word or "or": the person means exactly that
+        return query, []  # quotes, -word or "or": the person means exactly that
     raw = []  # alternative readings, each a raw tsquery over the unstemmed ('simple') tokens
     if re.search(r"[0-9a-z]$", plain):
         # Typing: the last word may be unfinished (supp → supply).
@@ -81,7 +84,7 @@ def _latin_query(text: str) -> SearchQuery | None:
         raw = raw[1:]
     for alternative in dict.fromkeys(raw):
         query |= SearchQuery(alternative, search_type="raw", config="simple")
-    return query
+    return query, syllables or []
 
 
 def _any(queries: list[SearchQuery]) -> SearchQuery:
@@ -125,7 +128,7 @@ def parse(query: str) -> ParsedQuery:
         else:
             other_parts.append(part)
     latin = re.sub(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", " ", lowered)
-    latin_query = _latin_query(latin)
+    latin_query, syllables = _latin_query(latin)
     if latin_query is not None:
         parts.append(latin_query)
         other_parts.append(latin_query)
@@ -134,4 +137,5 @@ def parse(query: str) -> ParsedQuery:
     parsed.other_search = _all(other_parts)
     parsed.cjk = tuple(dict.fromkeys(readings))
     parsed.words = tuple(re.findall(r"[0-9a-z]+", latin))
+    parsed.syllables = tuple(syllables)
     return parsed

@@ -102,6 +102,40 @@ def _syllable_set() -> frozenset[str]:
     return frozenset(s for s in syllables if any(v in s for v in "aeiouv"))
 
 
+def _plain(letter: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", letter) if not unicodedata.combining(c))
+
+
+@cache
+def _letter_patterns() -> dict[str, str]:
+    """For each letter that pypinyin's readings (an occupation's name_pinyin) write with a tone
+    mark, a regular expression for its forms: a → [aàáāǎ], and, for the few that readings
+    follow with a combining mark (m̀, ê̄), the marks it may have after it."""
+    forms: dict[str, set[str]] = {}
+    marks: dict[str, set[str]] = {}
+    for readings in pinyin_dict.values():
+        for before, c in zip(" " + readings, readings, strict=False):
+            if unicodedata.combining(c):
+                marks.setdefault(_plain(before), set()).add(c)
+            elif not c.isascii():
+                forms.setdefault(_plain(c), {_plain(c)}).add(c)
+    patterns = {}
+    for letter in forms.keys() | marks.keys():
+        pattern = f"[{''.join(sorted(forms.get(letter, {letter})))}]"
+        if letter in marks:
+            pattern += f"[{''.join(sorted(marks[letter]))}]?"
+        patterns[letter] = pattern
+    return patterns
+
+
+def pinyin_pattern(syllables: list[str] | tuple[str, ...]) -> str:
+    """A regular expression (PostgreSQL's) for toneless syllables as whole syllables of a
+    name_pinyin, whatever their tones: gong ying → (^| )g[oòóōǒ]ng y[iìíīǐ]ng( |$)."""
+    patterns = _letter_patterns()
+    letters = " ".join("".join(patterns.get(c, c) for c in syllable) for syllable in syllables)
+    return f"(^| ){letters}( |$)"
+
+
 def segment_pinyin(text: str) -> list[str] | None:
     """Split letters into pinyin syllables (rengongzhineng → ren gong zhi neng), fewest
     syllables first; None when the letters are not pinyin."""
