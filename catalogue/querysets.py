@@ -5,6 +5,8 @@ models: a queryset reaches the models it relates to through its own (``self.mode
 needs several models at once, and no queryset of its own, is in catalogue.selectors.
 """
 
+from functools import cached_property
+
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import (
@@ -272,12 +274,17 @@ class RowsByKey:
 
     ``found`` is (start, keys): the keys of the slice that starts there, already found (by a
     search's facet pass, catalogue.facets), which that slice takes instead of asking again.
+    ``queryset`` may then be a function that makes it, called only if another slice is asked.
     """
 
     def __init__(self, queryset, rows=None, found: tuple[int, list] | None = None):
-        self.queryset = queryset
-        self.rows = queryset if rows is None else rows
+        self._queryset = queryset
+        self.rows = self.queryset if rows is None else rows
         self.found = found
+
+    @cached_property
+    def queryset(self):
+        return self._queryset() if callable(self._queryset) else self._queryset
 
     def __getitem__(self, key: slice) -> list:
         if not isinstance(key, slice) or key.step is not None:

@@ -3,6 +3,7 @@ API asks in one call (HackSoft's selectors). The querysets are in catalogue.quer
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -218,12 +219,18 @@ class InvalidFilter:
 class OccupationMatches:
     """What the parameters ask for: every matching occupation, filtered and sorted."""
 
-    rows: QuerySet  # not evaluated: a download streams it, a page slices it
     parsed: ParsedQuery
     sort: str
     filters: dict[str, str]  # the valid filters in use, by name, sort and query apart
     invalid: list[InvalidFilter]  # ignored by the page, refused by the API
     filterset: OccupationFilter  # what the facets count with
+
+    @cached_property
+    def rows(self) -> QuerySet:
+        """Not evaluated: a download streams it, a page out of the facets' reach slices it.
+        Made when first asked for: a search's queryset with its ranking takes a few
+        milliseconds to build, and a page whose keys the facets found never needs it."""
+        return self.filterset.qs
 
 
 @dataclass(frozen=True)
@@ -253,7 +260,6 @@ def occupation_matches(*, params, user) -> OccupationMatches:
     )
     cleaned = filterset.cleaned_data
     return OccupationMatches(
-        rows=filterset.qs,
         parsed=filterset.parsed,
         sort=filterset.sort_key,
         filters={k: v for k, v in cleaned.items() if v and k not in {"q", "sort"}},
@@ -279,7 +285,7 @@ def occupation_search(
     # The page's rows are loaded by key from the list's columns alone: the keys came from the
     # rows the user may see, so the rows need no condition of their own.
     found = (counted.window.start, counted.keys) if counted.keys is not None else None
-    rows = RowsByKey(matches.rows, rows=Occupation.objects.for_list(), found=found)
+    rows = RowsByKey(lambda: matches.rows, rows=Occupation.objects.for_list(), found=found)
     paginator = Paginator(rows, page_size)
     paginator.count = counted.total
     shown = paginator.get_page(page)
