@@ -140,6 +140,10 @@ def gunicorn(env: dict, workers: int = 2, threads: int = 2):
             str(workers),
             "--threads",
             str(threads),
+            # As README's production command: a connection kept alive stays with the worker
+            # that accepted it, however busy; wrk's 8 often sat on one worker, the other idle.
+            "--keep-alive",
+            "0",
             "--log-level",
             "warning",
         ],
