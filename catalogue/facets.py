@@ -80,8 +80,8 @@ def counted_pass(queryset, facets: list[str], levels: bool, window: slice | None
     by_relevance = window is not None and _in_relevance_order(queryset)
     if by_relevance:
         # How exactly each row matched, to rank only the rows the window can reach.
-        base = base.annotate(tier=F("exact"))
-        columns += ["tier", "search_vector"]
+        base = base.annotate(tier=F("exact"), closeness=F("closeness"))
+        columns += ["tier", "closeness", "search_vector"]
     elif window is not None:
         # Numbered in the list's own order (its last key is unique, so the order is total).
         base = base.annotate(position=Window(RowNumber(), order_by=list(queryset.query.order_by)))
@@ -143,14 +143,14 @@ def _in_relevance_order(queryset) -> bool:
 
 
 def _ranked_positions(queryset, window: slice) -> tuple[str, list]:
-    """The rows of "b" (with "tier", how exactly each matched) numbered in relevance order
-    (OccupationQuerySet.by_relevance: tier, text rank, code, key), ranking only the rows of the
-    tiers that the window reaches.
+    """The rows of "b" (with "tier", how exactly each matched, and "closeness") numbered in
+    relevance order (OccupationQuerySet.by_relevance: tier, closeness or text rank, code, key),
+    ranking only the rows of the tiers that the window reaches.
 
     Ranking reads a row's whole search document, from TOAST for most rows. Rows of a lower tier
     than the window's last row cannot be in it: the tier that fills the window, counted down
-    from the best, is found first, and only rows from it up are ranked. 训练师 on 100,000
-    occupations matches 25,855 rows, of which 6,271 have it in their name (tier 1).
+    from the best, is found first, and only rows from it up are sorted. Those matched by a name
+    sort by closeness, read from the row; only those of tier 0 are ranked by their text.
     """
     # The rank as the list's query has it, over b's copy of each row's search document.
     rank = queryset.query.annotations["rank"].relabeled_clone({queryset.query.base_table: "b"})
@@ -160,8 +160,8 @@ def _ranked_positions(queryset, window: slice) -> tuple[str, list]:
         f"b.tier DESC) AS rows FROM b GROUP BY b.tier) AS t WHERE t.rows >= {int(window.stop)}"
     )
     sql = (
-        "SELECT b.pk, ROW_NUMBER() OVER (ORDER BY b.tier DESC, "
-        f"{rank} DESC, b.code ASC NULLS LAST, b.pk ASC) AS position FROM b "
+        "SELECT b.pk, ROW_NUMBER() OVER (ORDER BY b.tier DESC, CASE WHEN b.tier >= 1 THEN "
+        f"b.closeness ELSE {rank} END DESC, b.code ASC NULLS LAST, b.pk ASC) AS position FROM b "
         f"WHERE b.tier >= ({reached})"
     )
     return sql, list(params)

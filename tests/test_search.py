@@ -75,6 +75,28 @@ class RelevanceTests(TestCase):
         # Three names of the same length rank equal and come in code order; a longer name follows.
         self.assertEqual(ranked("测试员"), ["t91", "t92", "t93", "information-security-tester"])
 
+    def test_a_shorter_name_ranks_first_whatever_the_texts_say(self):
+        wordy = OccupationFactory(
+            code="4-04-05-91",
+            name_zh="数据驯化训练师",
+            name_en="",
+            definition_zh="训练师训练模型。训练师标注数据。训练师评估训练效果。",
+        )
+        terse = OccupationFactory(
+            code="4-04-05-92", name_zh="驯化训练师", name_en="", definition_zh="驯养动物。"
+        )
+        index_for_search()
+        # Both names hold 训练师: the one with fewer other characters is the closer match, though
+        # the other's definition says 训练师 three times (which a text rank would favour).
+        order = ranked("训练师")
+        self.assertLess(order.index(terse.slug), order.index(wordy.slug))
+        # 人工智能训练师 and 数据驯化训练师 have seven characters each: code order.
+        self.assertLess(order.index("ai-trainer"), order.index(wordy.slug))
+        # The page's keys, from the facets' pass, and suggestions agree with the ORM's order.
+        response = self.client.get(reverse("catalogue:occupation-list"), {"q": "训练师"})
+        slugs = [o.slug for o in response.context["occupations"]]
+        self.assertEqual(slugs[: len(order)], order)
+
     def test_typos_get_a_suggestion_that_finds_the_occupation(self):
         for typed, expected, slug in TYPOS:
             with self.subTest(typed=typed):
@@ -147,7 +169,6 @@ class PinyinTests(TestCase):
                 self.assertNotIn("<->", str(parse(query).search))
                 found = set(Occupation.objects.search(query).values_list("pk", flat=True))
                 self.assertEqual(found, expected)
-
 
     def test_pinyin_of_the_own_name_ranks_above_a_job_types(self):
         own = OccupationFactory(
