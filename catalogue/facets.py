@@ -95,11 +95,19 @@ def counted_pass(queryset, facets: list[str], levels: bool, window: slice | None
     # hundred or so combinations on 100,000 rows, which facet_counts sums for each facet. One
     # grouping of the rows beats a GROUPING SETS pass, which groups them once a facet.
     keys = [GROUP_KEYS[f] for f in facets] + (["b.levels"] if levels else [])
-    selected = "".join(f"{key}, " for key in keys)
-    query = f"SELECT {selected}COUNT(*), NULL::bigint FROM b"
-    if keys:
-        query += f" GROUP BY {', '.join(keys)}"
+    names = [f"k{i}" for i in range(len(keys))]
     nulls = "NULL, " * len(keys)
+    if by_relevance:
+        # And by tier, summed over in Python: the tiers' counts give the tier the window
+        # reaches without another pass over the rows.
+        keys.append("b.tier")
+        names.append("tier")
+    grouped = "SELECT " + "".join(
+        f"{key} AS {name}, " for key, name in zip(keys, names, strict=True)
+    )
+    grouped += "COUNT(*) AS n FROM b" + (f" GROUP BY {', '.join(keys)}" if keys else "")
+    counts = "".join(f"g.{name}, " for name in names if name != "tier")
+    query = f"SELECT {counts}g.n, NULL::bigint FROM g"
     if by_relevance:
         numbered, rank_params = _ranked_positions(queryset, window)
         query += f" UNION ALL SELECT {nulls}k.position, k.pk FROM ({numbered}) AS k"
@@ -112,7 +120,7 @@ def counted_pass(queryset, facets: list[str], levels: bool, window: slice | None
     with connection.cursor() as cursor:
         # Read twice with a window: kept, not run again (PostgreSQL would anyway).
         materialized = "MATERIALIZED " if window is not None else ""
-        cursor.execute(f"WITH b AS {materialized}({sql}) {query}", params)
+        cursor.execute(f"WITH b AS {materialized}({sql}), g AS ({grouped}) {query}", params)
         fetched = cursor.fetchall()
     combinations = []
     positioned = []
@@ -149,20 +157,25 @@ def _ranked_positions(queryset, window: slice) -> tuple[str, list]:
 
     Ranking reads a row's whole search document, from TOAST for most rows. Rows of a lower tier
     than the window's last row cannot be in it: the tier that fills the window, counted down
-    from the best, is found first, and only rows from it up are sorted. Those matched by a name
-    sort by closeness, read from the row; only those of tier 0 are ranked by their text.
+    from the best, is found first from the counts by tier (the pass's "g"), and only rows from
+    it up are sorted. Those matched by a name sort by closeness, read from the row; only those of
+    tier 0 are ranked by their text.
     """
     # The rank as the list's query has it, over b's copy of each row's search document.
     rank = queryset.query.annotations["rank"].relabeled_clone({queryset.query.base_table: "b"})
     rank, params = queryset.query.get_compiler(connection=connection).compile(rank)
+    stop = int(window.stop)
     reached = (
-        "SELECT COALESCE(MAX(t.tier), -1) FROM (SELECT b.tier, SUM(COUNT(*)) OVER (ORDER BY "
-        f"b.tier DESC) AS rows FROM b GROUP BY b.tier) AS t WHERE t.rows >= {int(window.stop)}"
+        "SELECT COALESCE(MAX(t.tier), -1) FROM (SELECT g.tier, SUM(SUM(g.n)) OVER (ORDER BY "
+        f"g.tier DESC) AS rows FROM g GROUP BY g.tier) AS t WHERE t.rows >= {stop}"
     )
+    # The first rows up to the window's end, kept in a heap of that many as they are read
+    # (LIMIT), then numbered: a sort of every reached row cost 6 ms for 智能's 7,971.
+    order = "tier DESC, score DESC, code ASC NULLS LAST, pk ASC"
     sql = (
-        "SELECT b.pk, ROW_NUMBER() OVER (ORDER BY b.tier DESC, CASE WHEN b.tier >= 1 THEN "
-        f"b.closeness ELSE {rank} END DESC, b.code ASC NULLS LAST, b.pk ASC) AS position FROM b "
-        f"WHERE b.tier >= ({reached})"
+        f"SELECT top.pk, ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM (SELECT b.pk, "
+        f"b.tier, CASE WHEN b.tier >= 1 THEN b.closeness ELSE {rank} END AS score, b.code "
+        f"FROM b WHERE b.tier >= ({reached}) ORDER BY {order} LIMIT {stop}) AS top"
     )
     return sql, list(params)
 

@@ -1,3 +1,5 @@
+import re
+
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -277,6 +279,20 @@ class FacetTests(TestCase):
         with CaptureQueriesContext(connection) as queries:
             facets({"major": "4"})
         self.assertFalse([q for q in queries if "set_config" in q["sql"]])
+
+    def test_a_searchs_page_is_found_from_the_counts_and_a_bounded_sort(self):
+        # The matches are read once (b); the counts by tier (g) give the tier the page reaches,
+        # without reading the matches again, and the page's rows are kept in a heap as big as
+        # the page's end (a Limit over the sort), not found by sorting every reached match.
+        filterset = OccupationFilter({"q": "师"}, queryset=Occupation.objects.all())
+        with CaptureQueriesContext(connection) as queries:
+            facet_counts(filterset, slice(25, 50))
+        (sql,) = [q["sql"] for q in queries if q["sql"].startswith("WITH b AS")]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row for (row,) in cursor.fetchall())
+        self.assertEqual(len(re.findall(r"CTE Scan on b\b", plan)), 2, plan)
+        self.assertRegex(plan, r"->  Limit ", plan)
 
     def test_a_text_searchs_passes_run_without_sequential_scans_and_put_the_setting_back(self):
         for before in ["on", "off"]:
