@@ -10,10 +10,12 @@ from functools import cached_property
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
     FloatField,
+    Func,
     Prefetch,
     Q,
     Value,
@@ -23,7 +25,7 @@ from django.db.models.functions import Cast, ExtractYear, Length, Upper
 
 from . import codes
 from .search.query import ParsedQuery, parse
-from .search.text import pinyin_pattern
+from .search.text import pinyin_like, pinyin_pattern
 
 # What every list of occupations shows of each: the page, the API and the downloads.
 ROW_FIELDS = [
@@ -78,6 +80,15 @@ def visible_occupations(model, user, lookup: str = "occupations") -> Prefetch:
 # from the row itself, where a text rank reads its whole search document, from TOAST for most
 # rows: ranking the 6,271 occupations named …训练师 among 100,000 took 30 ms of a page's 85 ms.
 CLOSENESS = Cast(Length("name_zh"), FloatField()) * Value(-1.0)
+
+
+class Like(Func):
+    """``text LIKE pattern``, the pattern's wildcards (_ and %) as written: Django's lookups
+    (contains, startswith) escape them."""
+
+    arg_joiner = " LIKE "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -158,7 +169,10 @@ class SearchableQuerySet(models.QuerySet):
         if parsed.syllables:
             # Pinyin of the name's own, whatever the tones: gong ying lian in
             # gōng yìng liàn guǎn lǐ shī (供应链管理师), as 供应链 is in its name_zh.
-            whole_name |= Q(name_pinyin__regex=pinyin_pattern(parsed.syllables))
+            whole_name |= Q(
+                Like(F("name_pinyin"), Value(pinyin_like(parsed.syllables))),
+                name_pinyin__regex=pinyin_pattern(parsed.syllables),
+            )
         return self.alias(
             exact=Case(
                 When(own_name, then=Value(4)),

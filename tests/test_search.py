@@ -1,13 +1,16 @@
 import re
+import unicodedata
 
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypinyin import Style, lazy_pinyin
 
 from catalogue.models import AlternateTitle, Occupation
 from catalogue.querysets import RowsByKey
 from catalogue.search.query import MAX_QUERY_LENGTH, parse
+from catalogue.search.text import pinyin_like, pinyin_pattern
 from catalogue.search.vocabulary import suggest
 
 from .factories import OccupationFactory, QuoteFactory
@@ -169,6 +172,34 @@ class PinyinTests(TestCase):
                 self.assertNotIn("<->", str(parse(query).search))
                 found = set(Occupation.objects.search(query).values_list("pk", flat=True))
                 self.assertEqual(found, expected)
+
+    def test_the_like_tested_first_never_rejects_a_name_the_pattern_accepts(self):
+        # Every run of syllables of these names, toneless as typed, against every name, in
+        # PostgreSQL: where the regular expression holds, the LIKE tested before it does too;
+        # and it does reject names (else it would be no use).
+        names = [
+            " ".join(lazy_pinyin(name, style=Style.TONE))
+            for name in ["供应链管理师", "人工智能训练师", "旅游咨询师", "女装裁剪工", "嗯呣欸"]
+        ] + ["ê̄ m̀ ḿ", "lǜ sè", "gòng yīng liàn"]
+        runs = set()
+        for name in names:
+            plain = unicodedata.normalize("NFD", name)
+            syllables = "".join(c for c in plain if not unicodedata.combining(c)).split()
+            for start in range(len(syllables)):
+                for end in range(start + 1, len(syllables) + 1):
+                    runs.add(tuple(syllables[start:end]))
+        rejected = 0
+        with connection.cursor() as cursor:
+            for run in sorted(runs):
+                cursor.execute(
+                    "SELECT n ~ %s, n LIKE %s FROM unnest(%s::text[]) AS n",
+                    [pinyin_pattern(run), pinyin_like(run), names],
+                )
+                for (matches, like), name in zip(cursor.fetchall(), names, strict=True):
+                    with self.subTest(run=run, name=name):
+                        self.assertTrue(like or not matches)
+                    rejected += not like
+        self.assertGreater(rejected, len(runs))
 
     def test_pinyin_of_the_own_name_ranks_above_a_job_types(self):
         own = OccupationFactory(
