@@ -22,6 +22,7 @@ from django.db.models.functions import RowNumber
 from . import codes
 from .filters import FACET_CHOICES, LEVELS, announcement_rows
 from .models import StandardLevel
+from .querysets import NAMED
 from .search.plans import through_the_index
 
 # Each facet's key, as SQL over the rows read ("b" in counted_pass), and how a value of it
@@ -174,7 +175,7 @@ def _ranked_positions(queryset, window: slice) -> tuple[str, list]:
     order = "tier DESC, score DESC, code ASC NULLS LAST, pk ASC"
     sql = (
         f"SELECT top.pk, ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM (SELECT b.pk, "
-        f"b.tier, CASE WHEN b.tier >= 1 THEN b.closeness ELSE {rank} END AS score, b.code "
+        f"b.tier, CASE WHEN b.tier >= {NAMED} THEN b.closeness ELSE {rank} END AS score, b.code "
         f"FROM b WHERE b.tier >= ({reached}) ORDER BY {order} LIMIT {stop}) AS top"
     )
     return sql, list(params)

@@ -81,6 +81,9 @@ def visible_occupations(model, user, lookup: str = "occupations") -> Prefetch:
 # from the row itself, where a text rank reads its whole search document, from TOAST for most
 # rows: ranking the 6,271 occupations named …训练师 among 100,000 took 30 ms of a page's 85 ms.
 CLOSENESS = Cast(Length("name_zh"), FloatField()) * Value(-1.0)
+# The lowest tier of exactness (search()'s alias ``exact``) that a name matched: a name that
+# contains the query. The tiers from it up sort by closeness, those below it by text rank.
+NAMED = 1
 
 
 def _keys_of(model, where: str, params: list) -> RawSQL:
@@ -193,7 +196,7 @@ class SearchableQuerySet(models.QuerySet):
                 When(own_name, then=Value(4)),
                 When(named, then=Value(3)),
                 When(job_ad, then=Value(2)),
-                When(whole_name, then=Value(1)),
+                When(whole_name, then=Value(NAMED)),
                 default=0,
             ),
             closeness=CLOSENESS,
@@ -228,7 +231,7 @@ class SearchableQuerySet(models.QuerySet):
         return self.order_by(
             F("exact").desc(),
             Case(
-                When(exact__gte=1, then=F("closeness")),
+                When(exact__gte=NAMED, then=F("closeness")),
                 default=F("rank"),
                 output_field=FloatField(),
             ).desc(),
