@@ -5,6 +5,7 @@ models: a queryset reaches the models it relates to through its own (``self.mode
 needs several models at once, and no queryset of its own, is in catalogue.selectors.
 """
 
+import functools
 from functools import cached_property
 
 from django.contrib.postgres.search import SearchRank
@@ -21,10 +22,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OuterRef, RawSQL
 from django.db.models.functions import Cast, ExtractYear, Length
+from django.db.models.query import ModelIterable
 
 from . import codes
+from .jsonrows import compiled, from_json, json_fields, json_rows
 from .search.query import ParsedQuery, parse
 from .search.text import pinyin_like, pinyin_pattern
 
@@ -240,11 +243,51 @@ class SearchableQuerySet(models.QuerySet):
         )
 
 
+# What with_standard_titles() reads of each standard, and the column that carries them.
+STANDARD_TITLE_FIELDS = ["id", "key", "occupation_id", "title", "issued_on", "document_number"]
+STANDARD_TITLES = "standard_titles_json"
+
+
+@functools.cache
+def _standard_titles(model) -> tuple[str, list, models.Field]:
+    """RawSQL's arguments for the standards of each occupation (``model``'s rows) as an array
+    of JSON objects, compiled once a process: built and compiled for every page, the subquery
+    cost more than the prefetch it replaces."""
+    standard = related_model(model, "skill_standards")
+    rows = json_rows(
+        standard.objects.filter(occupation=OuterRef("pk")),
+        [F("issued_on").desc(nulls_last=True), "title", "pk"],
+        json_fields(standard, STANDARD_TITLE_FIELDS),
+    )
+    return compiled(rows, model), [], rows.output_field
+
+
+class WithStandardTitles(ModelIterable):
+    """Occupations, each with the standards of its STANDARD_TITLES column in the place a
+    prefetch of skill_standards would have put them."""
+
+    def __iter__(self):
+        standard = related_model(self.queryset.model, "skill_standards")
+        db = self.queryset.db
+        for occupation in super().__iter__():
+            rows = occupation.__dict__.pop(STANDARD_TITLES, None)
+            if rows is not None:
+                made = [from_json(standard, row, db) for row in rows]
+                for instance in made:
+                    instance._state.fields_cache["occupation"] = occupation
+                attached = standard.objects.all()
+                attached._result_cache = made
+                attached._prefetch_done = True
+                cache = occupation.__dict__.setdefault("_prefetched_objects_cache", {})
+                cache["skill_standards"] = attached
+            yield occupation
+
+
 class OccupationQuerySet(SearchableQuerySet):
     def for_list(self):
-        """What a list row shows (the page and the API): names, code, flags, definitions and
-        the minor group's names in one query, and the skill standards' titles, dates and
-        document numbers, newest first, in another."""
+        """What a list row shows (the page and the API): names, code, flags, definitions, the
+        minor group's names and the skill standards' titles, dates and document numbers,
+        newest first, in one query."""
         return (
             self.select_related("minor_group")
             .with_standard_titles()
@@ -264,16 +307,14 @@ class OccupationQuerySet(SearchableQuerySet):
         )
 
     def with_standard_titles(self):
-        """Prefetch an occupation's standards as lists and downloads show them, newest first."""
-        standard = related_model(self.model, "skill_standards")
-        return self.prefetch_related(
-            Prefetch(
-                "skill_standards",
-                queryset=standard.objects.only(
-                    "key", "title", "issued_on", "document_number", "occupation_id"
-                ),
-            )
-        )
+        """An occupation's standards as lists and downloads show them (key, title, date and
+        document number), newest first, as if prefetched: ``skill_standards.all()`` answers
+        without a query. They come as JSON in the occupations' own query, made into instances
+        as each occupation is read (WithStandardTitles): a prefetch's second query and its
+        machinery took 2 ms of a page of 25."""
+        clone = self.annotate(**{STANDARD_TITLES: RawSQL(*_standard_titles(self.model))})
+        clone._iterable_class = WithStandardTitles
+        return clone
 
     def count_per_major_group(self) -> dict:
         """How many of these occupations each major group has, by its code, and (under None)

@@ -100,14 +100,26 @@ class ReadLogicTests(TestCase):
         Occupation.objects.filter(pk=self.published[1].pk).update(imported_at=timezone.now())
         self.assertEqual(list(Occupation.objects.imported()), [self.published[1]])
 
-    def test_with_standard_titles_prefetches_the_standards_in_one_query(self):
+    def test_with_standard_titles_reads_the_standards_with_the_occupations(self):
+        occupation = Occupation.objects.get(code="4-04-05-01")
+        SkillStandardFactory(occupation=occupation, title="乙", issued_on=None)
+        SkillStandardFactory(occupation=occupation, title="甲", issued_on=datetime.date(2023, 5, 1))
         occupations = Occupation.objects.order_by("code").with_standard_titles()
-        with self.assertNumQueries(2):
-            titles = {
-                o.code: [s.issued_on.year for s in o.skill_standards.all()] for o in occupations
-            }
-        self.assertEqual(titles["4-04-05-01"], [2021])
-        self.assertEqual(titles["4-04-05-02"], [])
+        # One query, whether read whole or in chunks (as downloads stream them); newest first,
+        # the undated last; each standard's values as the database gives them, and its
+        # occupation the one it was read with.
+        for read in [list, lambda queryset: list(queryset.iterator(chunk_size=2))]:
+            with self.subTest(read=read), self.assertNumQueries(1):
+                standards = {o.code: list(o.skill_standards.all()) for o in read(occupations)}
+                self.assertEqual(
+                    [(s.title, s.issued_on) for s in standards["4-04-05-01"]][::2],
+                    [("甲", datetime.date(2023, 5, 1)), ("乙", None)],
+                )
+                self.assertEqual(standards["4-04-05-01"][1].issued_on.year, 2021)
+                self.assertEqual(standards["4-04-05-02"], [])
+                first = standards["4-04-05-01"][0]
+                self.assertEqual(first.occupation.code, "4-04-05-01")
+            self.assertEqual(first.key, SkillStandard.objects.get(pk=first.pk).key)
 
     # --- announcements ---------------------------------------------------------------------
 

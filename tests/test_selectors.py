@@ -136,14 +136,14 @@ class OneSearchForEveryCallerTests(TestCase):
         # As in a GET request, which reads the catalogue version once: the version; the facets'
         # pass with the total and the page's keys, the major facet without its own filter, in
         # a transaction of their own with sequential scans off (four statements more); the
-        # batches and two facets' choices, read once a version; the page's rows and their
-        # skill standards
+        # batches and two facets' choices, read once a version; the page's rows, their skill
+        # standards with them
         versioning._request_started(environ={"REQUEST_METHOD": "GET"})
         try:
-            with self.assertNumQueries(8 + 4):
+            with self.assertNumQueries(7 + 4):
                 occupation_search(matches=matches)
-            # the same again in the request: the two passes, the rows and standards
-            with self.assertNumQueries(4 + 4):
+            # the same again in the request: the two passes and the rows
+            with self.assertNumQueries(3 + 4):
                 occupation_search(matches=matches)
         finally:
             versioning._request_finished()
