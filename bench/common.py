@@ -125,8 +125,9 @@ class Served(NamedTuple):
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int = 2, threads: int = 2):
-    """gunicorn on a free loopback port, ready when this yields; stopped after."""
+def gunicorn(env: dict, workers: int = 3, threads: int = 1):
+    """gunicorn on a free loopback port as README's production command runs it, ready when
+    this yields; stopped after."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -138,10 +139,15 @@ def gunicorn(env: dict, workers: int = 2, threads: int = 2):
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
             "--threads",
             str(threads),
-            # As README's production command: a connection kept alive stays with the worker
-            # that accepted it, however busy; wrk's 8 often sat on one worker, the other idle.
+            # As README's production command: a worker takes a connection only when it has a
+            # thread free for it, and closes it after its answer; a busy worker would
+            # otherwise accept and queue requests that an idle one could have answered.
+            "--worker-connections",
+            str(threads),
             "--keep-alive",
             "0",
             "--log-level",

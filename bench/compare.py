@@ -9,8 +9,9 @@ BENCH_DATABASE names; made once by bench/search.py or here), exports it to SQLit
 full-text index (FTS5, trigram tokenizer, so that Chinese matches inside words as it does here)
 into bench/results/, and serves:
 
-- the catalogue with gunicorn, production settings, 2 workers × 2 threads (a 2-core machine),
-  each connection closed after its answer as README's production command does;
+- the catalogue with gunicorn, production settings, 3 workers of one thread (a 2-core machine),
+  each taking one connection at a time and closing it after its answer, as README's production
+  command does;
 - Datasette, one process, as `datasette serve` runs it.
 
 wrk loads each in turn from its own process on loopback, for each scenario, and the script
@@ -212,7 +213,7 @@ def main():
 
     print(
         f"\n{args.count} occupations; wrk, {args.connections} connections, {args.seconds} s per "
-        "scenario and server; catalogue: gunicorn 2 workers × 2 threads, --keep-alive 0; "
+        "scenario and server; catalogue: gunicorn 3 workers, one connection each; "
         "Datasette: one process\n"
     )
     print("req/s, then p50 / p95 / p99 in ms; errors in brackets when there were any\n")

@@ -4,7 +4,7 @@
 
 Uses a database of its own, `catalogue_bench`, on DATABASE_URL's server or on the embedded
 PostgreSQL, and fills it once with `generate_synthetic_catalogue` (kept for later runs). Serves it
-with gunicorn (2 workers × 2 threads, for a 2-core machine) on a loopback port, sends a bounded
+with gunicorn (3 workers of one thread, for a 2-core machine) on a loopback port, sends a bounded
 number of requests per scenario from threads in this process, and prints p50/p95/p99 latency
 and requests per second. The page cache is off: every request searches (bench/compare.py
 measures the catalogue as deployed, cache on, too). Then, in this process, times the same
@@ -105,7 +105,7 @@ def main():
         ]
         print(
             f"\n{args.count} occupations; {args.requests} requests per scenario, "
-            f"{args.concurrency} concurrent; gunicorn 2 workers × 2 threads, no page cache\n"
+            f"{args.concurrency} concurrent; gunicorn 3 workers of one thread, no page cache\n"
         )
         print("| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |")
         print("|---|---:|---:|---:|---:|---:|")
