@@ -15,7 +15,9 @@ into bench/results/, and serves:
 - Datasette, one process, as `datasette serve` runs it.
 
 wrk loads each in turn from its own process on loopback, for each scenario, and the script
-prints requests/s and p50/p95/p99 side by side with the ratio, then each server's peak memory.
+prints requests/s and p50/p95/p99 side by side with the ratio, then each server's peak memory,
+then how many rows each found for every search query, asked of the running servers: a
+scenario where Datasette finds nothing compares a search with an empty answer.
 Rate limits are off for the run. The catalogue runs twice: with the page cache off (every
 request rendered and queried), then as deployed, cache on: each search scenario cycles through a
 handful of queries, as real traffic repeats popular ones. The detail scenario cycles through
@@ -153,6 +155,35 @@ def serve_datasette():
     return process, port
 
 
+def _found(port: int, path: str, key: str) -> int:
+    """How many rows a server's JSON answer at ``path`` says matched (``key``)."""
+    import json
+    from urllib.request import urlopen
+
+    with urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as answer:
+        return json.load(answer)[key]
+
+
+def found_rows(port: int, queries: dict[str, list[str]], datasette: bool) -> dict[str, int]:
+    """Rows each search query finds, by query: from the catalogue's API, or Datasette's JSON
+    with the same full-text search its pages run."""
+    from urllib.parse import urlencode
+
+    if datasette:
+        path, key, name = (
+            "/catalogue/occupations.json?{}&_size=1",
+            "filtered_table_rows_count",
+            "_search",
+        )
+    else:
+        path, key, name = "/api/v1/occupations/?{}&page_size=1", "count", "q"
+    return {
+        q: _found(port, path.format(urlencode({name: q})), key)
+        for qs in queries.values()
+        for q in qs
+    }
+
+
 def _cell(m: dict) -> str:
     errors = f" [{m['errors']} errors]" if m["errors"] else ""
     return f"{m['rps']:.0f} req/s, {m['p50']:.0f} / {m['p95']:.0f} / {m['p99']:.0f}{errors}"
@@ -191,6 +222,7 @@ def main():
         ours = {name: ours[name] for name in args.scenarios}
         theirs = {name: paths for name, paths in theirs.items() if name in ours}
     results: dict[str, dict[str, dict]] = {name: {} for name in ours}
+    searched = {name: queries for name, queries in SCENARIOS.items() if name in ours}
     # Without the page cache first (every request rendered and queried), then as deployed.
     runs = {"uncached": "false"} if args.uncached_only else {"uncached": "false", "cached": "true"}
     for run, cached in runs.items():
@@ -201,12 +233,14 @@ def main():
                 wrk(served.port, paths, seconds=5, connections=4)
                 results[name][run] = wrk(served.port, paths, args.seconds, args.connections)
             app_memory = peak_rss_mb(served.pid)
+            our_rows = found_rows(served.port, searched, datasette=False)
     datasette, port = serve_datasette()
     try:
         for name, paths in theirs.items():
             wrk(port, paths, seconds=5, connections=4)
             results[name]["datasette"] = wrk(port, paths, args.seconds, args.connections)
         datasette_memory = peak_rss_mb(os.getpid())  # datasette is a child of this process
+        their_rows = found_rows(port, searched, datasette=True)
     finally:
         datasette.terminate()
         datasette.wait(timeout=30)
@@ -238,6 +272,12 @@ def main():
         f"\nPeak memory (VmHWM): catalogue workers {', '.join(f'{m:.0f}' for m in app_memory)} MB;"
         f" Datasette {', '.join(f'{m:.0f}' for m in datasette_memory)} MB"
     )
+    if searched:
+        print("\nRows found, of the whole catalogue (not only the page):\n")
+        print("| scenario | query | catalogue | Datasette |\n|---|---|---:|---:|")
+        for name, queries in searched.items():
+            for q in queries:
+                print(f"| {name} | {q} | {our_rows[q]} | {their_rows[q]} |")
 
 
 if __name__ == "__main__":
