@@ -207,26 +207,6 @@ class SearchableQuerySet(models.QuerySet):
             rank=SearchRank(F("search_vector"), parsed.search, normalization=Value(1)),
         )
 
-    def tier_reaching(self, count: int) -> int:
-        """The best tier of exactness (search()'s alias ``exact``) that, with the tiers above
-        it, holds at least ``count`` of these rows; -1 when they all hold fewer. The first
-        ``count`` rows by relevance are all in it or above, so only those need a text rank,
-        which reads each ranked row's whole search document; one query."""
-        held = 0
-        tiers = (
-            self.annotate(tier=F("exact"))
-            .order_by()
-            .values("tier")
-            .annotate(n=Count("pk"))
-            .order_by("-tier")
-            .values_list("tier", "n")
-        )
-        for tier, n in tiers:
-            held += n
-            if held >= count:
-                return tier
-        return -1
-
     def by_relevance(self):
         """Order a search() result: by tier of exactness; within a tier matched by a name (own
         name, job type, title, a name containing the query), shorter names first; below them
