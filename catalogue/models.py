@@ -751,6 +751,9 @@ class SearchRow(models.Model):
     name_zh = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
     name_pinyin = models.CharField(max_length=400)
+    # name_pinyin without its tone marks (gong ying lian), written by the trigger of migration
+    # 0021: whether typed pinyin is a name's own is a LIKE on it, not a regular expression.
+    pinyin_toneless = models.CharField(max_length=400)
     has_standard = models.BooleanField(default=False)
     levels = models.SmallIntegerField(default=0)
     search_vector = SearchVectorField()

@@ -13,6 +13,7 @@ from django.db import connection, models
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     F,
     FloatField,
@@ -23,7 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import OuterRef, RawSQL
-from django.db.models.functions import Cast, ExtractYear, Length
+from django.db.models.functions import Cast, Concat, ExtractYear, Length
 from django.db.models.query import ModelIterable
 
 from . import codes
@@ -190,10 +191,7 @@ class SearchableQuerySet(models.QuerySet):
         if parsed.syllables:
             # Pinyin of the name's own, whatever the tones: gong ying lian in
             # gōng yìng liàn guǎn lǐ shī (供应链管理师), as 供应链 is in its name_zh.
-            whole_name |= Q(
-                Like(F("name_pinyin"), Value(pinyin_like(parsed.syllables))),
-                name_pinyin__regex=pinyin_pattern(parsed.syllables),
-            )
+            whole_name |= self.own_pinyin(parsed.syllables)
         return self.alias(
             exact=Case(
                 When(own_name, then=Value(4)),
@@ -205,6 +203,13 @@ class SearchableQuerySet(models.QuerySet):
             closeness=CLOSENESS,
             # Normalisation 1: divide by 1 + log(length), so long texts do not win by volume.
             rank=SearchRank(F("search_vector"), parsed.search, normalization=Value(1)),
+        )
+
+    def own_pinyin(self, syllables) -> Q:
+        """Whether these toneless syllables are syllables of the name's pinyin, in a row."""
+        return Q(
+            Like(F("name_pinyin"), Value(pinyin_like(syllables))),
+            name_pinyin__regex=pinyin_pattern(syllables),
         )
 
     def by_relevance(self):
@@ -321,6 +326,12 @@ class SearchRowQuerySet(SearchableQuerySet):
     """An occupation's narrow search rows (SearchRow): what the list's facets count."""
 
     occupation_path = "occupation__"
+
+    def own_pinyin(self, syllables) -> Q:
+        """As an occupation's, on the row's pinyin without its tones: a LIKE, where the
+        occupation's tests a regular expression of every toned form of each letter."""
+        words = Concat(Value(" "), F("pinyin_toneless"), Value(" "), output_field=CharField())
+        return Q(Like(words, Value(f"% {' '.join(syllables)} %")))
 
     def matching(self, query):
         """As an occupation's, but a run of three Chinese characters is looked up as one word

@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypinyin import Style, lazy_pinyin
 
-from catalogue.models import AlternateTitle, Occupation
+from catalogue.models import AlternateTitle, Occupation, SearchRow
 from catalogue.querysets import RowsByKey
 from catalogue.search.query import MAX_QUERY_LENGTH, parse
-from catalogue.search.text import pinyin_like, pinyin_pattern
+from catalogue.search.text import _letter_patterns, pinyin_like, pinyin_pattern
 from catalogue.search.vocabulary import suggest
 
 from .factories import OccupationFactory, QuoteFactory
@@ -20,6 +20,23 @@ from .search_corpus import RELEVANCE_SET, TYPOS, build_competitors
 
 def ranked(query, n=10):
     return list(Occupation.objects.search(query).by_relevance().values_list("slug", flat=True)[:n])
+
+
+def pinyin_names_and_runs() -> tuple[list[str], set[tuple[str, ...]]]:
+    """Pinyin of names as name_pinyin writes it (tone marks, ü, the combining marks of ê̄ and
+    m̀), and every run of their syllables as typed, without tones."""
+    names = [
+        " ".join(lazy_pinyin(name, style=Style.TONE))
+        for name in ["供应链管理师", "人工智能训练师", "旅游咨询师", "女装裁剪工", "嗯呣欸"]
+    ] + ["ê̄ m̀ ḿ", "lǜ sè", "gòng yīng liàn", "ê̄ lǜ"]
+    runs = set()
+    for name in names:
+        plain = unicodedata.normalize("NFD", name)
+        syllables = "".join(c for c in plain if not unicodedata.combining(c)).split()
+        for start in range(len(syllables)):
+            for end in range(start + 1, len(syllables) + 1):
+                runs.add(tuple(syllables[start:end]))
+    return names, runs
 
 
 class RelevanceTests(TestCase):
@@ -177,17 +194,7 @@ class PinyinTests(TestCase):
         # Every run of syllables of these names, toneless as typed, against every name, in
         # PostgreSQL: where the regular expression holds, the LIKE tested before it does too;
         # and it does reject names (else it would be no use).
-        names = [
-            " ".join(lazy_pinyin(name, style=Style.TONE))
-            for name in ["供应链管理师", "人工智能训练师", "旅游咨询师", "女装裁剪工", "嗯呣欸"]
-        ] + ["ê̄ m̀ ḿ", "lǜ sè", "gòng yīng liàn"]
-        runs = set()
-        for name in names:
-            plain = unicodedata.normalize("NFD", name)
-            syllables = "".join(c for c in plain if not unicodedata.combining(c)).split()
-            for start in range(len(syllables)):
-                for end in range(start + 1, len(syllables) + 1):
-                    runs.add(tuple(syllables[start:end]))
+        names, runs = pinyin_names_and_runs()
         rejected = 0
         with connection.cursor() as cursor:
             for run in sorted(runs):
@@ -200,6 +207,48 @@ class PinyinTests(TestCase):
                         self.assertTrue(like or not matches)
                     rejected += not like
         self.assertGreater(rejected, len(runs))
+
+    def test_the_search_rows_toneless_pinyin_agrees_with_the_pattern(self):
+        # The search rows test a name's own pinyin with a LIKE on their pinyin without tones
+        # (written by migration 0021's trigger); occupations with the regular expression. For
+        # every run of syllables of these names against every name, the two agree.
+        names, runs = pinyin_names_and_runs()
+        agreed = 0
+        with connection.cursor() as cursor:
+            for run in sorted(runs):
+                cursor.execute(
+                    "SELECT n ~ %s, ' ' || catalogue_toneless(n) || ' ' LIKE %s "
+                    "FROM unnest(%s::text[]) AS n",
+                    [pinyin_pattern(run), f"% {' '.join(run)} %", names],
+                )
+                for (pattern, toneless), name in zip(cursor.fetchall(), names, strict=True):
+                    with self.subTest(run=run, name=name):
+                        self.assertEqual(toneless, pattern)
+                    agreed += pattern
+        self.assertGreater(agreed, len(runs))
+
+    def test_every_toned_letter_pypinyin_writes_loses_its_tone_in_the_search_rows(self):
+        forms = {
+            form: letter
+            for letter, pattern in _letter_patterns().items()
+            for form in re.findall(r"\[([^\]]*)\]", pattern)[0]
+        }
+        marks = "".join(
+            "".join(re.findall(r"\[([^\]]*)\]", pattern)[1:])
+            for pattern in _letter_patterns().values()
+        )
+        toned = "".join(forms)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT catalogue_toneless(%s), catalogue_toneless(%s)", [toned, marks])
+            plain, no_marks = cursor.fetchone()
+        self.assertEqual(plain, "".join(forms.values()))
+        self.assertTrue(marks)
+        self.assertEqual(no_marks, "")
+        # And the trigger writes it, with the rest of the row.
+        occupation = OccupationFactory(name_zh="供应链管理师")
+        row = SearchRow.objects.get(pk=occupation.pk)
+        self.assertEqual(row.pinyin_toneless, "gong ying lian guan li shi")
+        self.assertEqual(row.name_pinyin, "gōng yìng liàn guǎn lǐ shī")
 
     def test_pinyin_of_the_own_name_ranks_above_a_job_types(self):
         own = OccupationFactory(

@@ -204,7 +204,18 @@ class AutocompleteTests(TestCase):
                 self.assertEqual(api["query"], page["query"])
 
     def test_suggestions_are_the_best_ranked_from_one_pass_over_the_matches(self):
-        for query in ["员", "师", "数据", "网络", "data", "4-04", "rgznxls"]:
+        for query in [
+            "员",
+            "师",
+            "数据",
+            "网络",
+            "data",
+            "4-04",
+            "rgznxls",
+            "gongying",
+            "rengong zhineng",
+            "shi",
+        ]:
             with self.subTest(query=query):
                 searched = Occupation.objects.published().search(query)
                 best = list(searched.by_relevance()[:8])
