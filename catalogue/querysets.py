@@ -376,6 +376,9 @@ class RowsByKey:
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("RowsByKey takes slices without a step.")
         start = key.start or 0
+        if key.stop is not None and key.stop <= start:
+            # A page of an empty list (Paginator slices [0:0]): nothing to find, nor to rank.
+            return []
         if self.found is not None and start == self.found[0] and key.stop is not None:
             keys = self.found[1][: key.stop - start]
         else:

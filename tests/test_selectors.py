@@ -182,6 +182,17 @@ class OneSearchForEveryCallerTests(TestCase):
                 search(params)
             self.assertFalse([q for q in queries if "ROW_NUMBER()" in q["sql"]])
 
+    def test_a_list_that_matches_nothing_builds_no_query_for_its_page(self):
+        # The facets' pass counted none: the list's sorted and ranked queryset, a few
+        # milliseconds to build for a search, is not made for an empty page, nor run.
+        for params in [{"q": "9-99"}, {"q": "4-04", "green": "yes", "digital": "no"}, {"q": "zzz"}]:
+            with self.subTest(params=params), CaptureQueriesContext(connection) as queries:
+                results = search(params)
+                self.assertEqual((results.total, list(results.page.object_list)), (0, []))
+            self.assertNotIn("rows", vars(results.matches))
+            sqls = [q["sql"] for q in queries]
+            self.assertFalse([sql for sql in sqls if sql.startswith(KEYS_QUERY)], sqls)
+
 
 class AutocompleteTests(TestCase):
     fixtures = ["seed"]
