@@ -164,11 +164,62 @@ def gunicorn(env: dict, workers: int = 3, threads: int = 1):
         server.wait(timeout=30)
 
 
-def wrk(port: int, paths: list[str], seconds: int = 15, connections: int = 8) -> dict:
-    """Load from wrk, a separate process, on loopback: requests/s, p50/p95/p99 in ms, errors
-    (connection errors and answers other than 2xx/3xx; wrk counts those as `status`)."""
-    import json
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (gunicorn's master and workers), from /proc."""
+    pids = [pid]
+    with contextlib.suppress(FileNotFoundError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                pids += process_tree(int(child))
+    return pids
 
+
+def postgres_pids() -> list[int]:
+    """This machine's PostgreSQL processes (none when the database is on another machine)."""
+    found = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time each live process has used so far, by process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            # The fields after the command's name: utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def _used_since(before: dict[int, float], pids: list[int]) -> float:
+    """CPU seconds that ``pids`` used since ``before`` (a process that started since counts
+    whole; one that ended since is lost, with what it used in between)."""
+    now = cpu_seconds(pids)
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+
+
+def wrk(
+    port: int,
+    paths: list[str],
+    seconds: int = 15,
+    connections: int = 8,
+    server_pid: int | None = None,
+) -> dict:
+    """Load from wrk, a separate process, on loopback: requests/s, p50/p95/p99 in ms, errors
+    (connection errors and answers other than 2xx/3xx; wrk counts those as `status`).
+
+    With ``server_pid``, also the CPU time per request, in ms, of the server (that process and
+    its children: ``cpu_server``), of this machine's PostgreSQL (``cpu_database``) and of wrk
+    itself (``cpu_client``), and how many of the machine's cores they kept busy together
+    (``cores_busy``): what a request costs, where throughput only says how many fit."""
+    import json
+    import resource
+
+    if server_pid is not None:
+        server, database = process_tree(server_pid), postgres_pids()
+        server_before, database_before = cpu_seconds(server), cpu_seconds(database)
+        client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         [
             "wrk",
@@ -188,6 +239,18 @@ def wrk(port: int, paths: list[str], seconds: int = 15, connections: int = 8) ->
     )
     numbers = json.loads(result.stdout.strip().splitlines()[-1])
     numbers["rps"] = numbers["requests"] / numbers["seconds"]
+    if server_pid is not None and numbers["requests"]:
+        client = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = {
+            "cpu_server": _used_since(server_before, process_tree(server_pid)),
+            "cpu_database": _used_since(database_before, postgres_pids()),
+            "cpu_client": client.ru_utime
+            + client.ru_stime
+            - client_before.ru_utime
+            - client_before.ru_stime,
+        }
+        numbers.update({name: s * 1000 / numbers["requests"] for name, s in used.items()})
+        numbers["cores_busy"] = sum(used.values()) / numbers["seconds"]
     return numbers
 
 

@@ -16,8 +16,10 @@ into bench/results/, and serves:
 
 wrk loads each in turn from its own process on loopback, for each scenario, and the script
 prints requests/s and p50/p95/p99 side by side with the ratio, then each server's peak memory,
-then how many rows each found for every search query, asked of the running servers: a
-scenario where Datasette finds nothing compares a search with an empty answer.
+then the CPU time a request costs on each side (read from /proc around each wrk run: the
+server's processes, this machine's PostgreSQL, wrk) with the most it may cost for twice
+Datasette's rate, then how many rows each found for every search query, asked of the running
+servers: a scenario where Datasette finds nothing compares a search with an empty answer.
 Rate limits are off for the run. The catalogue runs twice: with the page cache off (every
 request rendered and queried), then as deployed, cache on: each search scenario cycles through a
 handful of queries, as real traffic repeats popular ones. The detail scenario cycles through
@@ -189,6 +191,43 @@ def _cell(m: dict) -> str:
     return f"{m['rps']:.0f} req/s, {m['p50']:.0f} / {m['p95']:.0f} / {m['p99']:.0f}{errors}"
 
 
+def print_cpu(results: dict[str, dict[str, dict]], run: str) -> None:
+    """What a request costs the machine, uncached, beside what 2× Datasette's rate allows.
+
+    On a machine the load keeps busy, a server's throughput is the machine's cores over what a
+    request costs all of them (the server, PostgreSQL, wrk). So twice Datasette's rate is
+    possible only for a request that costs at most the cores over twice that rate."""
+    cores = os.cpu_count() or 1
+    print(
+        f"\nCPU per request in ms ({cores} cores): the catalogue's server (gunicorn), PostgreSQL "
+        "and wrk; Datasette (SQLite runs inside it) and wrk; and the most a catalogue request "
+        "may cost the machine, all three together, for twice Datasette's rate\n"
+    )
+    print(
+        "| scenario | catalogue: server + PostgreSQL + wrk = all | cores busy | Datasette + wrk "
+        "| cores busy | at most, for 2× |\n|---|---|---:|---|---:|---:|"
+    )
+    for name, measured in results.items():
+        ours, theirs = measured.get(run, {}), measured.get("datasette", {})
+        if "cpu_server" not in ours:
+            continue
+        every = ours["cpu_server"] + ours["cpu_database"] + ours["cpu_client"]
+        cells = [
+            f"{ours['cpu_server']:.1f} + {ours['cpu_database']:.1f} + {ours['cpu_client']:.1f}"
+            f" = {every:.1f}",
+            f"{ours['cores_busy']:.2f}",
+        ]
+        if "cpu_server" in theirs:
+            cells += [
+                f"{theirs['cpu_server']:.1f} + {theirs['cpu_client']:.1f}",
+                f"{theirs['cores_busy']:.2f}",
+                f"{cores * 1000 / (2 * theirs['rps']):.1f}",
+            ]
+        else:
+            cells += ["–", "–", "–"]
+        print(f"| {name} | {' | '.join(cells)} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15, help="per scenario and server")
@@ -231,14 +270,18 @@ def main():
                 # Warm up: long and wide enough for every worker's first request (imports, the
                 # record's statement and templates compiled: seconds on this machine) to be over.
                 wrk(served.port, paths, seconds=5, connections=4)
-                results[name][run] = wrk(served.port, paths, args.seconds, args.connections)
+                results[name][run] = wrk(
+                    served.port, paths, args.seconds, args.connections, server_pid=served.pid
+                )
             app_memory = peak_rss_mb(served.pid)
             our_rows = found_rows(served.port, searched, datasette=False)
     datasette, port = serve_datasette()
     try:
         for name, paths in theirs.items():
             wrk(port, paths, seconds=5, connections=4)
-            results[name]["datasette"] = wrk(port, paths, args.seconds, args.connections)
+            results[name]["datasette"] = wrk(
+                port, paths, args.seconds, args.connections, server_pid=datasette.pid
+            )
         datasette_memory = peak_rss_mb(os.getpid())  # datasette is a child of this process
         their_rows = found_rows(port, searched, datasette=True)
     finally:
@@ -272,6 +315,7 @@ def main():
         f"\nPeak memory (VmHWM): catalogue workers {', '.join(f'{m:.0f}' for m in app_memory)} MB;"
         f" Datasette {', '.join(f'{m:.0f}' for m in datasette_memory)} MB"
     )
+    print_cpu(results, "uncached")
     if searched:
         print("\nRows found, of the whole catalogue (not only the page):\n")
         print("| scenario | query | catalogue | Datasette |\n|---|---|---:|---:|")
